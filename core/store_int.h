@@ -1,0 +1,78 @@
+/* store_int.h - what the core store's files share and nothing outside core sees.
+ *
+ * One struct fb_store per open database.  Statements are prepared once per store and
+ * cached by their SQL text's address (stmt()); every SQL string is a literal, so user
+ * text only ever reaches SQLite through bound parameters. */
+#ifndef FIELDBOOK_STORE_INT_H
+#define FIELDBOOK_STORE_INT_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "fieldbook/store.h"
+
+#define STMT_CACHE 96
+
+struct fb_store {
+	sqlite3 *db;
+	char dir[4096];
+	char device[FB_ID_LEN + 1];
+	char *operator_name;
+	char *team;
+	char *label;
+	struct {
+		const char *sql;
+		sqlite3_stmt *st;
+	} cache[STMT_CACHE];
+	char *adhoc[16]; /* SQL of the last ad-hoc statements, for fb_store_query_plans */
+	unsigned nadhoc;
+};
+
+/* Remember the SQL of an ad-hoc (not cached) statement for fb_store_query_plans. */
+void plan_note(struct fb_store *s, sqlite3_stmt *st);
+
+/* A cached, reset statement for sql (a string literal), or NULL with err set. */
+sqlite3_stmt *stmt(struct fb_store *s, const char *sql, struct fb_error *err);
+/* Translate the last SQLite error of s into err (FB_EDB), naming what was being done. */
+int db_error(struct fb_store *s, const char *doing, struct fb_error *err);
+/* Run SQL with no parameters and no rows (schema, BEGIN/COMMIT). */
+int db_exec(struct fb_store *s, const char *sql, struct fb_error *err);
+int db_begin(struct fb_store *s, struct fb_error *err); /* BEGIN IMMEDIATE */
+int db_commit(struct fb_store *s, struct fb_error *err);
+void db_rollback(struct fb_store *s);
+
+/* Meta table (key/value). */
+int meta_get_int(struct fb_store *s, const char *key, int64_t *out, struct fb_error *err);
+int meta_set_int(struct fb_store *s, const char *key, int64_t v, struct fb_error *err);
+int meta_set_text(struct fb_store *s, const char *key, const char *v, struct fb_error *err);
+
+/* 16 lowercase hex characters from the system's random source. */
+int random_id(char *out, struct fb_error *err);
+
+/* ---- oplog.c ---- */
+
+/* Insert ops (already validated) and update the materialised state for the keys and
+ * records they touch.  Must run inside a transaction.  Duplicates are skipped;
+ * *applied counts new ops. */
+int oplog_apply(struct fb_store *s, const struct fb_op *ops, size_t n, size_t *applied,
+		struct fb_error *err);
+/* Visible op ids of one key (rec, field), space-separated and sorted, malloc'd into *out. */
+int oplog_visible_ids(struct fb_store *s, const char *rec, const char *field, char **out,
+		      struct fb_error *err);
+/* Visible op ids of every key of a record (for a delete's pred). */
+int oplog_visible_ids_record(struct fb_store *s, const char *rec, char **out, struct fb_error *err);
+/* Re-derive every materialised table from the ops, inside the caller's transaction. */
+int oplog_rebuild_in_tx(struct fb_store *s, struct fb_error *err);
+/* Next local save: allocates seq and the HLC for its ops.  Inside a transaction. */
+int oplog_next_save(struct fb_store *s, int64_t *seq, int64_t *hlc, struct fb_error *err);
+
+/* ---- index.c: search and identity keys of one record ---- */
+int index_record(struct fb_store *s, const char *rec, struct fb_error *err);
+/* Search tokens of a text (CJK unigrams and bigrams in two streams, words lower-cased). */
+void index_tokens(const char *text, char **uni, char **bi);
+/* 1 for Han, kana, Hangul and CJK extension characters (indexed by character). */
+int index_is_cjk(uint32_t c);
+/* The character as part of a word (ASCII lower-cased, full-width folded), 0 if a separator. */
+uint32_t index_word_char(uint32_t c);
+
+#endif

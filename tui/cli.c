@@ -1,0 +1,398 @@
+/* cli.c - the command table, dispatch and the commands that change data (tui layer).
+ *
+ * Every command calls core functions only; no rule lives here.  Exit status: 0 success,
+ * 1 failure (bad input, not found: the message on stderr says what to fix), 2 usage. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "fieldbook/clock.h"
+#include "fieldbook/config.h"
+#include "fieldbook/i18n.h"
+#include "fieldbook/kvarg.h"
+#include "fieldbook/sync.h"
+
+const struct cli_command cli_commands[] = {
+	{"init", "[--device-label LABEL] [--team TEAM] [--operator NAME]",
+	 N_("set up fieldbook on this computer: data directory, device id"), 0, cmd_init},
+	{"add", "KIND FIELD=VALUE... [--override FIELD=REASON]",
+	 N_("add a record; prints its id"), 1, cmd_add},
+	{"edit", "ID FIELD=VALUE... [--override FIELD=REASON]",
+	 N_("change fields of a record (FIELD= clears one)"), 1, cmd_edit},
+	{"show", "ID [--history] [--unmasked]", N_("show a record, its links and conflicts"), 1,
+	 cmd_show},
+	{"list", "KIND [FIELD=VALUE...] [--format table|tsv] [--limit N] [--after ID] [--unmasked]",
+	 N_("list records of a kind, newest first"), 1, cmd_list},
+	{"search", "TEXT [--kind KIND] [--limit N] [--page N] [--format table|tsv] [--unmasked]",
+	 N_("find records by name, ID number, mobile or words"), 1, cmd_search},
+	{"delete", "ID", N_("delete a record (kept in history)"), 1, cmd_delete},
+	{"fields", "[KIND]", N_("fields of a kind: types, choice codes and labels"), 0, cmd_fields},
+	{"dump", "", N_("every record and field, unmasked, conflicts included, canonical order"), 1,
+	 cmd_dump},
+	{"check", "[--state-digest]", N_("check the database; --state-digest prints a hash of the state"),
+	 1, cmd_check},
+	{"rebuild", "", N_("re-derive all records from the op log"), 1, cmd_rebuild},
+	{"help", "[COMMAND]", N_("show help for fieldbook or a command"), 0, cmd_help},
+	{NULL, NULL, NULL, 0, NULL},
+};
+
+int cli_fail(const struct fb_error *err)
+{
+	fprintf(stderr, "fieldbook: %s\n", err->message[0] ? err->message : _("failed"));
+	return err->code == FB_EUSAGE ? CLI_USAGE : CLI_FAIL;
+}
+
+int cli_usage(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	const struct cli_command *c;
+
+	fputs("fieldbook: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	for (c = cli_commands; c->name; c++)
+		if (cmd && !strcmp(c->name, cmd))
+			fprintf(stderr, _("usage: fieldbook %s %s\n"), c->name, c->usage);
+	return CLI_USAGE;
+}
+
+static void print_help(FILE *f)
+{
+	const struct cli_command *c;
+
+	fprintf(f, _("fieldbook - field records of trade-union service teams, offline, synced by git\n\n"
+		     "usage: fieldbook [COMMAND [ARGS...]]\n\n"
+		     "With no command, opens the terminal interface.  Commands:\n\n"));
+	for (c = cli_commands; c->name; c++)
+		fprintf(f, "  %-8s %s\n", c->name, _(c->summary));
+	fprintf(f, _("\n`fieldbook help COMMAND` shows a command's arguments; `man fieldbook` has the rest.\n"
+		     "Environment: FIELDBOOK_HOME (data directory), FIELDBOOK_CONFIG (configuration\n"
+		     "file), FIELDBOOK_NOW (fixed clock for tests), NO_COLOR.\n"));
+}
+
+int cmd_help(struct fb_store *s, int argc, char **argv)
+{
+	const struct cli_command *c;
+
+	if (argc < 2) {
+		print_help(stdout);
+		return CLI_OK;
+	}
+	for (c = cli_commands; c->name; c++)
+		if (!strcmp(c->name, argv[1])) {
+			printf(_("usage: fieldbook %s %s\n\n%s\n"), c->name, c->usage, _(c->summary));
+			return CLI_OK;
+		}
+	return cli_usage(NULL, _("no command '%s'; `fieldbook help` lists them"), argv[1]);
+}
+
+/* "--name VALUE" or "--name=VALUE" at argv[*i]; 1 if it matched (value in *out). */
+static int opt_value(int argc, char **argv, int *i, const char *name, const char **out)
+{
+	size_t n = strlen(name);
+
+	if (strncmp(argv[*i], name, n))
+		return 0;
+	if (argv[*i][n] == '=') {
+		*out = argv[*i] + n + 1;
+		return 1;
+	}
+	if (argv[*i][n] || *i + 1 >= argc)
+		return 0;
+	*out = argv[++*i];
+	return 1;
+}
+
+int cmd_init(struct fb_store *unused, int argc, char **argv)
+{
+	struct fb_init_options o = {0};
+	struct fb_store *s = NULL;
+	struct fb_error err = {0};
+	char dir[4096];
+	int i, rc;
+
+	for (i = 1; i < argc; i++) {
+		if (opt_value(argc, argv, &i, "--device-label", &o.device_label) ||
+		    opt_value(argc, argv, &i, "--team", &o.team) ||
+		    opt_value(argc, argv, &i, "--operator", &o.operator_name))
+			continue;
+		return cli_usage("init", _("unknown argument '%s'"), argv[i]);
+	}
+	if ((rc = fb_data_dir(dir, sizeof dir, &err)) < 0 || (rc = fb_store_init(&s, dir, &o, &err)) < 0)
+		return cli_fail(&err);
+	printf(_("fieldbook is set up in %s\ndevice %s (%s), team %s, operator %s\n"), dir,
+	       fb_store_device(s), fb_store_label(s), fb_store_team(s), fb_store_operator(s));
+	fb_store_free(s);
+	return CLI_OK;
+}
+
+/* FIELD=VALUE arguments and --override FIELD=REASON options from argv[first..]. */
+struct changes {
+	struct fb_kv kv[128];
+	struct fb_override ovr[8];
+	char *owned[2 * (128 + 8)];
+	size_t nkv, novr, nowned;
+};
+
+static void changes_free(struct changes *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nowned; i++)
+		free(c->owned[i]);
+}
+
+static int changes_parse(struct changes *c, const char *cmd, int argc, char **argv, int first)
+{
+	struct fb_error err = {0};
+	int i;
+
+	memset(c, 0, sizeof *c);
+	for (i = first; i < argc; i++) {
+		const char *ov = NULL;
+		char *f = NULL, *v = NULL;
+		int is_ovr = opt_value(argc, argv, &i, "--override", &ov);
+		if (!is_ovr && !strncmp(argv[i], "--", 2))
+			return cli_usage(cmd, _("unknown option '%s'"), argv[i]);
+		if (fb_kvarg_parse(&f, &v, is_ovr ? ov : argv[i], &err) < 0)
+			return cli_fail(&err);
+		c->owned[c->nowned++] = f;
+		c->owned[c->nowned++] = v;
+		if (is_ovr) {
+			if (c->novr == sizeof c->ovr / sizeof c->ovr[0])
+				return cli_usage(cmd, _("too many --override options"));
+			c->ovr[c->novr].field = f;
+			c->ovr[c->novr++].reason = v;
+		} else {
+			if (c->nkv == sizeof c->kv / sizeof c->kv[0])
+				return cli_usage(cmd, _("too many FIELD=VALUE arguments"));
+			c->kv[c->nkv].field = f;
+			c->kv[c->nkv++].value = v;
+		}
+	}
+	return CLI_OK;
+}
+
+static int report_save_error(const struct fb_error *err)
+{
+	if (err->code == FB_EWARN)
+		fprintf(stderr, _("fieldbook: %s\nfieldbook: nothing was saved; to keep the value, "
+				  "repeat with --override %s=REASON\n"),
+			err->message, err->field);
+	else
+		fprintf(stderr, "fieldbook: %s\n%s", err->message, _("fieldbook: nothing was saved\n"));
+	return err->code == FB_EUSAGE ? CLI_USAGE : CLI_FAIL;
+}
+
+int cmd_add(struct fb_store *s, int argc, char **argv)
+{
+	struct changes c;
+	struct fb_error err = {0};
+	char id[FB_ID_LEN + 1];
+	int rc;
+
+	if (argc < 2)
+		return cli_usage("add", _("add what? give a kind, e.g. fieldbook add person name=张三"));
+	if ((rc = changes_parse(&c, "add", argc, argv, 2)) != CLI_OK) {
+		changes_free(&c);
+		return rc;
+	}
+	rc = fb_record_add(s, id, argv[1], c.kv, c.nkv, c.ovr, c.novr, &err);
+	changes_free(&c);
+	if (rc < 0)
+		return report_save_error(&err);
+	printf("%s\n", id);
+	return CLI_OK;
+}
+
+int cmd_edit(struct fb_store *s, int argc, char **argv)
+{
+	struct changes c;
+	struct fb_error err = {0};
+	int rc;
+
+	if (argc < 3)
+		return cli_usage("edit", _("give a record id and FIELD=VALUE to change"));
+	if ((rc = changes_parse(&c, "edit", argc, argv, 2)) != CLI_OK) {
+		changes_free(&c);
+		return rc;
+	}
+	rc = fb_record_edit(s, argv[1], c.kv, c.nkv, c.ovr, c.novr, &err);
+	changes_free(&c);
+	if (rc < 0)
+		return report_save_error(&err);
+	return CLI_OK;
+}
+
+int cmd_delete(struct fb_store *s, int argc, char **argv)
+{
+	struct fb_error err = {0};
+
+	if (argc != 2)
+		return cli_usage("delete", _("give one record id"));
+	if (fb_record_delete(s, argv[1], &err) < 0)
+		return cli_fail(&err);
+	return CLI_OK;
+}
+
+static int dump_line(const char *line, void *ctx)
+{
+	return fprintf(ctx, "%s\n", line) < 0 ? -1 : 0;
+}
+
+int cmd_dump(struct fb_store *s, int argc, char **argv)
+{
+	struct fb_error err = {0};
+	int rc;
+
+	if (argc != 1)
+		return cli_usage("dump", _("dump takes no arguments"));
+	rc = fb_store_dump(s, dump_line, stdout, &err);
+	if (rc < 0)
+		return cli_fail(&err);
+	if (rc > 0 || fflush(stdout) != 0) {
+		fprintf(stderr, _("fieldbook: cannot write the dump\n"));
+		return CLI_FAIL;
+	}
+	return CLI_OK;
+}
+
+int cmd_check(struct fb_store *s, int argc, char **argv)
+{
+	struct fb_error err = {0};
+	char digest[65];
+
+	if (argc == 2 && !strcmp(argv[1], "--state-digest")) {
+		if (fb_store_state_digest(s, digest, &err) < 0)
+			return cli_fail(&err);
+		printf("%s\n", digest);
+		return CLI_OK;
+	}
+	if (argc != 1)
+		return cli_usage("check", _("unknown argument '%s'"), argv[1]);
+	if (fb_store_check(s, &err) < 0)
+		return cli_fail(&err);
+	printf(_("ok: the database is intact and matches its op log\n"));
+	return CLI_OK;
+}
+
+int cmd_rebuild(struct fb_store *s, int argc, char **argv)
+{
+	struct fb_error err = {0};
+
+	if (argc != 1)
+		return cli_usage("rebuild", _("rebuild takes no arguments"));
+	if (fb_store_rebuild(s, &err) < 0)
+		return cli_fail(&err);
+	printf(_("rebuilt every record from the op log\n"));
+	return CLI_OK;
+}
+
+int cmd_fields(struct fb_store *s, int argc, char **argv)
+{
+	const struct fb_kind *k;
+	const struct fb_field *f;
+	const struct fb_choice *c;
+
+	if (argc < 2) {
+		for (k = fb_kinds; k->name; k++)
+			printf("%-14s %s / %s\n", k->name, k->zh, k->en);
+		return CLI_OK;
+	}
+	if (argc > 2)
+		return cli_usage("fields", _("give one kind"));
+	if (!(k = fb_kind_find(argv[1])))
+		return cli_usage("fields", _("unknown kind '%s'; `fieldbook fields` lists the kinds"),
+				 argv[1]);
+	for (f = k->fields; f->name; f++) {
+		printf("%-18s %-12s", f->name, fb_type_name(f->type));
+		out_cell(stdout, f->zh, 14);
+		printf(" %s%s%s%s", f->en, f->flags & FB_F_REQUIRED ? _(" (required)") : "",
+		       f->flags & FB_F_DERIVED ? _(" (from the ID number)") : "",
+		       f->flags & FB_F_SENSITIVE ? _(" (sensitive)") : "");
+		if (f->ref_kind)
+			printf(_(" -> %s"), f->ref_kind);
+		if (f->default_value)
+			printf(_(" [default %s]"), f->default_value);
+		putchar('\n');
+		for (c = f->choices; c && c->code; c++)
+			printf("    %-22s %s / %s\n", c->code, c->zh, c->en);
+	}
+	return CLI_OK;
+}
+
+static int load_config(struct fb_store *s, struct fb_error *err)
+{
+	struct fb_config *cfg = NULL;
+	char path[4096];
+	const char *v;
+	int rc;
+
+	if (fb_config_default_path(path, sizeof path, NULL) < 0)
+		return 0;
+	if ((rc = fb_config_load(&cfg, path, err)) < 0)
+		return rc;
+	if ((v = fb_config_get(cfg, "language"))) {
+		if (!strcmp(v, "zh") || !strcmp(v, "zh_CN"))
+			fb_lang_force(1);
+		else if (!strcmp(v, "en"))
+			fb_lang_force(0);
+		else
+			rc = fb_error_set(err, FB_EINVAL, "language",
+					  _("%s: language = %s: use zh or en"), path, v);
+	}
+	if (rc == 0 && s && (v = fb_config_get(cfg, "operator")) && *v)
+		rc = fb_store_set_operator(s, v, err);
+	fb_config_free(cfg);
+	return rc;
+}
+
+int cli_main(int argc, char **argv)
+{
+	const struct cli_command *c;
+	struct fb_store *s = NULL;
+	struct fb_error err = {0};
+	char dir[4096];
+	int rc;
+
+	if (argc < 2) {
+		print_help(stdout);
+		return CLI_OK;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+		return cmd_help(NULL, 1, argv);
+	if (!strcmp(argv[1], "--version")) {
+		printf("fieldbook %s (%s, %s)\n", FB_VERSION, fb_core_versions(), fb_sync_versions());
+		return CLI_OK;
+	}
+	if (fb_clock_check_env(&err) < 0)
+		return cli_fail(&err);
+	for (c = cli_commands; c->name; c++)
+		if (!strcmp(c->name, argv[1]))
+			break;
+	if (!c->name)
+		return cli_usage(NULL, _("no command '%s'; `fieldbook help` lists them"), argv[1]);
+	if (argc > 2 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h"))) {
+		char *hargv[] = {"help", (char *)c->name, NULL};
+		return cmd_help(NULL, 2, hargv);
+	}
+	if (c->needs_store) {
+		if (fb_data_dir(dir, sizeof dir, &err) < 0 || fb_store_open(&s, dir, &err) < 0)
+			return cli_fail(&err);
+	}
+	if (load_config(s, &err) < 0) {
+		fb_store_free(s);
+		return cli_fail(&err);
+	}
+	rc = c->run(s, argc - 1, argv + 1);
+	fb_store_free(s);
+	if (fflush(stdout) != 0 && rc == CLI_OK) {
+		fprintf(stderr, _("fieldbook: cannot write the output\n"));
+		rc = CLI_FAIL;
+	}
+	return rc;
+}

@@ -1,0 +1,57 @@
+/* cli.h - the command line front end: one table of commands drives dispatch, `help`
+ * and the man page check (tui layer). */
+#ifndef FIELDBOOK_CLI_H
+#define FIELDBOOK_CLI_H
+
+#include <stdio.h>
+
+#include "fieldbook/store.h"
+
+/* Exit statuses of every command. */
+enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
+
+struct cli_command {
+	const char *name;
+	const char *usage;   /* arguments after the name */
+	const char *summary; /* one line */
+	int needs_store;     /* open the store before run */
+	int (*run)(struct fb_store *store, int argc, char **argv);
+};
+
+extern const struct cli_command cli_commands[]; /* terminated by name NULL */
+
+/* Runs argv (argv[0] is the program).  Returns the exit status. */
+int cli_main(int argc, char **argv);
+
+/* Prints "fieldbook: MESSAGE" on stderr and returns the exit status for err. */
+int cli_fail(const struct fb_error *err);
+/* Prints a usage error for cmd and returns CLI_USAGE. */
+int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Output helpers (cli_out.c). */
+/* Writes s to f padded or cut to exactly cols terminal columns. */
+void out_cell(FILE *f, const char *s, int cols);
+/* Display form of a stored value of field (choice labels, masking unless unmasked). */
+char *out_value(const struct fb_field *field, const char *stored, int unmasked);
+/* Display form of a record's title (choice titles become labels). */
+char *out_title(const char *kind, const char *title);
+/* "2026-11-29T18:27:28+08:00" for an HLC. */
+void out_time(char *buf, size_t cap, int64_t hlc);
+/* A value made safe for one TSV cell: tabs and newlines become spaces. */
+void out_tsv(FILE *f, const char *s);
+
+/* The commands (cli_*.c). */
+int cmd_init(struct fb_store *s, int argc, char **argv);
+int cmd_add(struct fb_store *s, int argc, char **argv);
+int cmd_edit(struct fb_store *s, int argc, char **argv);
+int cmd_delete(struct fb_store *s, int argc, char **argv);
+int cmd_show(struct fb_store *s, int argc, char **argv);
+int cmd_list(struct fb_store *s, int argc, char **argv);
+int cmd_search(struct fb_store *s, int argc, char **argv);
+int cmd_fields(struct fb_store *s, int argc, char **argv);
+int cmd_dump(struct fb_store *s, int argc, char **argv);
+int cmd_check(struct fb_store *s, int argc, char **argv);
+int cmd_rebuild(struct fb_store *s, int argc, char **argv);
+int cmd_help(struct fb_store *s, int argc, char **argv);
+
+#endif
