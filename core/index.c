@@ -36,7 +36,7 @@ uint32_t index_word_char(uint32_t c)
 	if (c >= 0xFF41 && c <= 0xFF5A)
 		return c - 0xFF41 + 'a';
 	if (c < 0xC0 || (c >= 0x2000 && c <= 0x2BFF) || (c >= 0x3000 && c <= 0x303F) ||
-	    (c >= 0xFE00 && c <= 0xFFFF) || c == 0xD7 || c == 0xF7)
+	    (c >= 0xFE00 && c <= 0xFFFF) || c == 0xD7 || c == 0xF7 || c == 0x30FB)
 		return 0;
 	return c;
 }

@@ -439,7 +439,8 @@ int fb_search(struct fb_store *s, const char *text, const char *kind, size_t off
 		}
 		sqlite3_reset(st);
 	}
-	qsort(h.v, h.n, sizeof *h.v, cmp_hits);
+	if (h.n)
+		qsort(h.v, h.n, sizeof *h.v, cmp_hits);
 	for (i = 0; i < h.n && shown < offset + limit; i++) {
 		if (h.v[i].rank < 0)
 			continue;
