@@ -362,58 +362,41 @@ cleanup:
 	return rc;
 }
 
+/* Calls refresh(s, col0, col1) for every row of a dirty table (a private statement: the
+ * callbacks use the cached ones), then empties the table. */
+static int drain(struct fb_store *s, const char *select_sql, const char *delete_sql,
+		 int (*refresh)(struct fb_store *, const char *, const char *, struct fb_error *),
+		 struct fb_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = 0, r;
+
+	if (sqlite3_prepare_v2(s->db, select_sql, -1, &st, NULL) != SQLITE_OK)
+		return db_error(s, "saving", err);
+	while (rc == 0 && (r = sqlite3_step(st)) == SQLITE_ROW)
+		rc = refresh(s, (const char *)sqlite3_column_text(st, 0),
+			     (const char *)sqlite3_column_text(st, 1), err);
+	if (rc == 0 && r != SQLITE_DONE)
+		rc = db_error(s, "saving", err);
+	sqlite3_finalize(st);
+	return rc < 0 ? rc : db_exec(s, delete_sql, err);
+}
+
+static int refresh_record_row(struct fb_store *s, const char *rec, const char *unused,
+			      struct fb_error *err)
+{
+	return refresh_record(s, rec, err);
+}
+
 /* Recompute every dirty key, then every dirty record, and empty the dirty tables. */
 static int refresh_dirty(struct fb_store *s, struct fb_error *err)
 {
-	sqlite3_stmt *st;
-	int rc = 0, r;
-	char rec[256], field[256];
-
-	for (;;) {
-		st = stmt(s, "SELECT rec, field FROM temp.dirty_key LIMIT 1", err);
-		if (!st)
-			return FB_EDB;
-		r = sqlite3_step(st);
-		if (r != SQLITE_ROW) {
-			sqlite3_reset(st);
-			break;
-		}
-		snprintf(rec, sizeof rec, "%s", sqlite3_column_text(st, 0));
-		snprintf(field, sizeof field, "%s", sqlite3_column_text(st, 1));
-		sqlite3_reset(st);
-		if ((rc = refresh_key(s, rec, field, err)) < 0)
-			return rc;
-		st = stmt(s, "DELETE FROM temp.dirty_key WHERE rec = ?1 AND field = ?2", err);
-		if (!st)
-			return FB_EDB;
-		sqlite3_bind_text(st, 1, rec, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, field, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			return db_error(s, "saving", err);
-		sqlite3_reset(st);
-	}
-	for (;;) {
-		st = stmt(s, "SELECT rec FROM temp.dirty_rec LIMIT 1", err);
-		if (!st)
-			return FB_EDB;
-		r = sqlite3_step(st);
-		if (r != SQLITE_ROW) {
-			sqlite3_reset(st);
-			break;
-		}
-		snprintf(rec, sizeof rec, "%s", sqlite3_column_text(st, 0));
-		sqlite3_reset(st);
-		if ((rc = refresh_record(s, rec, err)) < 0)
-			return rc;
-		st = stmt(s, "DELETE FROM temp.dirty_rec WHERE rec = ?1", err);
-		if (!st)
-			return FB_EDB;
-		sqlite3_bind_text(st, 1, rec, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			return db_error(s, "saving", err);
-		sqlite3_reset(st);
-	}
-	return 0;
+	int rc = drain(s, "SELECT rec, field FROM temp.dirty_key", "DELETE FROM temp.dirty_key",
+		       refresh_key, err);
+	if (rc < 0)
+		return rc;
+	return drain(s, "SELECT rec, NULL FROM temp.dirty_rec", "DELETE FROM temp.dirty_rec",
+		     refresh_record_row, err);
 }
 
 int oplog_apply(struct fb_store *s, const struct fb_op *ops, size_t n, size_t *applied,
