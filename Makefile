@@ -62,6 +62,7 @@ UNIT_BIN  = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRC = $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN = $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_SECONDS ?= 8
+FUZZ_LONG_SECONDS ?= 300
 
 MAN_PAGES = $(sort $(wildcard man/*.[0-9]))
 
@@ -139,11 +140,10 @@ build/fuzz/%: tests/fuzz/%.c $(CORE_SRC:%.c=build/fuzz/%.o)
 	@mkdir -p $(@D)
 	$(Q)clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(CORE_LIBS)
 fuzz-build: $(FUZZ_BIN)
-# Longer fuzzing than make check does: FUZZ_SECONDS per target.
+# Longer fuzzing than make check does: FUZZ_LONG_SECONDS per target.
 fuzz: fuzz-build
-	@for f in $(FUZZ_BIN); do n=$${f##*/}; mkdir -p build/fuzz/corpus/$$n; \
-	  $$f -max_total_time=$(if $(filter 8,$(FUZZ_SECONDS)),300,$(FUZZ_SECONDS)) \
-	    build/fuzz/corpus/$$n tests/fuzz/seeds/$$n || exit 1; done
+	@for f in $(FUZZ_BIN); do tests/fuzz-one $$f $(FUZZ_LONG_SECONDS) tests/fuzz/seeds/$${f##*/} \
+	  || exit 1; done
 
 check: deps
 	@$(MAKE) --no-print-directory unit

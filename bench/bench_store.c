@@ -107,8 +107,10 @@ static const char *fmt_ms(double ms)
 		snprintf(out, 32, "%.0f ms", ms);
 	else if (ms >= 10)
 		snprintf(out, 32, "%.1f ms", ms);
-	else
+	else if (ms >= 1)
 		snprintf(out, 32, "%.2f ms", ms);
+	else
+		snprintf(out, 32, "%.3f ms", ms);
 	return out;
 }
 
@@ -147,7 +149,7 @@ static void add_row(const char *what, const char *fb, const char *ref, const cha
 {
 	struct row *r;
 
-	if (nrows >= sizeof rows / sizeof table[0])
+	if (nrows >= sizeof table / sizeof table[0])
 		return;
 	r = &table[nrows++];
 	snprintf(r->what, sizeof r->what, "%s", what);
@@ -378,9 +380,9 @@ static const char *const authors[] = {"王晓", "陈静", "李建国", "赵敏",
 struct person {
 	char id[FB_ID_LEN + 1];
 	char name[96];
-	char id_number[19];
+	char id_number[24];
 	const char *gender;
-	char birth[11];
+	char birth[24];
 	char mobile[12];
 	const char *occupation;
 	const char *member_status;
@@ -474,7 +476,7 @@ static void gen_person(struct person *p, uint64_t i, uint64_t n)
 	}
 
 	/* mobile: 1[3-9]X XXXX XXXX, a bijection of i over 7e9 numbers */
-	k = (i * 1000000007ULL + 424242) % 7000000000ULL;
+	k = (i * 4326174311ULL + 424242) % 7000000000ULL;
 	snprintf(p->mobile, sizeof p->mobile, "1%u%09" PRIu64, (unsigned)(3 + k / 1000000000ULL),
 		 (uint64_t)(k % 1000000000ULL));
 
@@ -592,7 +594,7 @@ static void generate(struct fb_store *s, const char *dir, uint64_t n, size_t bat
 	uint64_t have, i;
 	struct batch b;
 	double t0, tail_t0 = 0, last_print;
-	uint64_t tail_from, tail_ops = 0;
+	uint64_t tail_from, tail_ops = 0, nbatches, bi, last_i;
 	struct fb_error err = {0};
 	FILE *f;
 
@@ -630,12 +632,15 @@ static void generate(struct fb_store *s, const char *dir, uint64_t n, size_t bat
 	b.ids = calloc(b.cap * GEN_FIELDS, sizeof *b.ids);
 	if (!b.p || !b.ops || !b.ids)
 		die("generating", "out of memory");
-	tail_from = have + (n - have) * 9 / 10;
+	/* the last tenth of the batches (at least one) is timed on its own */
+	nbatches = (n - have + batch_records - 1) / batch_records;
+	tail_from = nbatches - (nbatches / 10 ? nbatches / 10 : 1);
 	t0 = last_print = now_ms();
-	for (i = have; i < n; i += batch_records) {
+	last_i = have;
+	for (i = have, bi = 0; i < n; i += batch_records, bi++) {
 		size_t count = (size_t)(n - i < batch_records ? n - i : batch_records), applied = 0;
 		double t;
-		if (i >= tail_from && tail_t0 == 0)
+		if (bi == tail_from)
 			tail_t0 = now_ms();
 		batch_fill(&b, i, count, n);
 		if (fb_store_apply_ops(s, b.ops, count * GEN_FIELDS, &applied, &err) < 0)
@@ -645,11 +650,14 @@ static void generate(struct fb_store *s, const char *dir, uint64_t n, size_t bat
 		if (tail_t0 != 0)
 			tail_ops += applied;
 		t = now_ms();
-		if (t - last_print > 10000 || i + count == n) {
-			fprintf(stderr, "  %s / %s records, %.0f s, %s ops/s so far\n",
+		if (t - last_print > 30000 || i + count == n) {
+			fprintf(stderr, "  %s / %s records, %.0f s, %s ops/s so far, %s ops/s lately\n",
 				grp((int64_t)(i + count)), grp((int64_t)n), (t - t0) / 1000,
-				grp((int64_t)((double)(i + count - have) * GEN_FIELDS / ((t - t0) / 1000))));
+				grp((int64_t)((double)(i + count - have) * GEN_FIELDS / ((t - t0) / 1000))),
+				grp((int64_t)((double)(i + count - last_i) * GEN_FIELDS /
+					      ((t - last_print) / 1000))));
 			last_print = t;
+			last_i = i + count;
 		}
 	}
 	gs->generated_now = 1;
@@ -1285,7 +1293,7 @@ int main(int argc, char **argv)
 		if (!c.n)
 			add_note("WRONG: search by the last 4 digits %s of a mobile showed nothing",
 				 target.mobile + 7);
-		snprintf(like, sizeof like, "%%%s", target.mobile + 7);
+		snprintf(like, sizeof like, "%%%.4s", target.mobile + 7);
 		{
 			double tt[3];
 			int k;
