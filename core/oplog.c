@@ -268,6 +268,22 @@ static char *field_value(struct fb_store *s, const char *rec, const char *name)
 	return v;
 }
 
+static int count_add(struct fb_store *s, const char *kind, int delta, struct fb_error *err)
+{
+	sqlite3_stmt *st = stmt(s, "INSERT INTO kind_count(kind, live) VALUES(?1, ?2)"
+				   " ON CONFLICT(kind) DO UPDATE SET live = live + ?2",
+				err);
+
+	if (!st)
+		return FB_EDB;
+	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, delta);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return db_error(s, "saving", err);
+	sqlite3_reset(st);
+	return 0;
+}
+
 /* Recompute the record row (existence, title, status, times, conflicts) and its index. */
 static int refresh_record(struct fb_store *s, const char *rec, struct fb_error *err)
 {
@@ -327,6 +343,23 @@ static int refresh_record(struct fb_store *s, const char *rec, struct fb_error *
 		merged = NULL;
 	}
 
+	/* keep kind_count in step: -1 for the old row if it was live, +1 for the new one */
+	st = stmt(s, "SELECT kind, live FROM record WHERE id = ?1", err);
+	if (!st) {
+		rc = FB_EDB;
+		goto cleanup;
+	}
+	sqlite3_bind_text(st, 1, rec, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 1)) {
+		char old_kind[64];
+		snprintf(old_kind, sizeof old_kind, "%s", sqlite3_column_text(st, 0));
+		sqlite3_reset(st);
+		if ((rc = count_add(s, old_kind, -1, err)) < 0)
+			goto cleanup;
+	} else
+		sqlite3_reset(st);
+	if (exists && !merged && (rc = count_add(s, kind, 1, err)) < 0)
+		goto cleanup;
 	st = stmt(s, "INSERT OR REPLACE INTO record(id, kind, exists_, live, del_conflict, conflicts,"
 		     " title, status, merged_into, created_hlc, created_by, created_dev, updated_hlc,"
 		     " updated_by) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
@@ -605,6 +638,7 @@ int oplog_rebuild_in_tx(struct fb_store *s, struct fb_error *err)
 	int rc, r;
 
 	if ((rc = db_exec(s, "DELETE FROM superseded; DELETE FROM field; DELETE FROM record;"
+			     " DELETE FROM kind_count;"
 			     " DELETE FROM ident; DELETE FROM search_doc;"
 			     " INSERT INTO search_fts(search_fts) VALUES('delete-all');"
 			     " DELETE FROM temp.dirty_key; DELETE FROM temp.dirty_rec;",

@@ -113,6 +113,7 @@ int fb_list(struct fb_store *s, const struct fb_list_query *q,
 	int64_t after_hlc = 0;
 	char after_id[FB_ID_LEN + 1] = "";
 	const struct fb_field *status = k ? fb_kind_status_field(k) : NULL;
+	const char *date_name = NULL;
 	int rc = 0, r, p, status_filter = -1;
 
 	memset(&b, 0, sizeof b);
@@ -159,9 +160,25 @@ int fb_list(struct fb_store *s, const struct fb_list_query *q,
 		sqlite3_reset(a);
 		memcpy(after_id, full, sizeof after_id);
 	}
+	if (q->date_field) {
+		const struct fb_field *df = fb_field_find(k, q->date_field);
+		if (!df || df->type != FB_T_DATE || !q->date_from || !q->date_to) {
+			rc = fb_error_set(err, FB_EINVAL, q->date_field,
+					  _("%s: not a date field of %s, or no date range"), q->date_field,
+					  k->name);
+			goto cleanup;
+		}
+		date_name = df->name;
+	}
 	/* SQL is assembled from fixed fragments only; every value is bound. */
-	p = snprintf(sql, sizeof sql, "SELECT r.id FROM record r WHERE r.kind = ?1 AND r.live %s",
-		     q->include_deleted ? ">= 0" : "= 1");
+	if (date_name)
+		p = snprintf(sql, sizeof sql,
+			     "SELECT r.id FROM field d JOIN record r ON r.id = d.rec WHERE d.name = ?5"
+			     " AND d.value BETWEEN ?6 AND ?7 AND r.kind = ?1 AND r.live %s",
+			     q->include_deleted ? ">= 0" : "= 1");
+	else
+		p = snprintf(sql, sizeof sql, "SELECT r.id FROM record r WHERE r.kind = ?1 AND r.live %s",
+			     q->include_deleted ? ">= 0" : "= 1");
 	if (status_filter >= 0)
 		p += snprintf(sql + p, sizeof sql - (size_t)p, " AND r.status = ?%d", 10 + status_filter);
 	for (i = 0; i < nf; i++)
@@ -182,6 +199,11 @@ int fb_list(struct fb_store *s, const struct fb_list_query *q,
 	sqlite3_bind_int64(st, 2, after_hlc);
 	sqlite3_bind_text(st, 3, after_id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, (int64_t)limit);
+	if (date_name) {
+		sqlite3_bind_text(st, 5, date_name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 6, q->date_from, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 7, q->date_to, -1, SQLITE_STATIC);
+	}
 	for (i = 0; i < nf; i++) {
 		sqlite3_bind_text(st, 10 + (int)i, values[i], -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 20 + (int)i, names[i], -1, SQLITE_STATIC);
@@ -500,7 +522,7 @@ int fb_linked(struct fb_store *s, const char *id, size_t limit,
 
 int fb_count(struct fb_store *s, const char *kind, int64_t *out, struct fb_error *err)
 {
-	sqlite3_stmt *st = stmt(s, "SELECT count(*) FROM record WHERE kind = ?1 AND live = 1", err);
+	sqlite3_stmt *st = stmt(s, "SELECT live FROM kind_count WHERE kind = ?1", err);
 
 	if (!st)
 		return FB_EDB;

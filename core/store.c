@@ -45,6 +45,9 @@ static const char schema_sql[] =
 	" rec TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL, op TEXT NOT NULL,"
 	" nvalues INTEGER NOT NULL, PRIMARY KEY(rec, name)) WITHOUT ROWID;"
 	"CREATE INDEX IF NOT EXISTS field_value ON field(name, value);"
+	/* live records per kind, kept by refresh_record so the home screen needs no count(*) */
+	"CREATE TABLE IF NOT EXISTS kind_count(kind TEXT PRIMARY KEY, live INTEGER NOT NULL)"
+	" WITHOUT ROWID;"
 	"CREATE TABLE IF NOT EXISTS ident(key TEXT NOT NULL, rec TEXT NOT NULL,"
 	" PRIMARY KEY(key, rec)) WITHOUT ROWID;"
 	"CREATE INDEX IF NOT EXISTS ident_rec ON ident(rec);"

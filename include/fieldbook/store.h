@@ -177,6 +177,10 @@ struct fb_list_query {
 	const char *after;            /* keyset cursor: list rows after this record id */
 	size_t limit;                 /* 0 = 50 */
 	int include_deleted;
+	/* Optional date range on a date field (YYYY-MM-DD, both ends included): the rows come
+	 * from the field's index, so a narrow range stays fast on any number of records. */
+	const char *date_field;
+	const char *date_from, *date_to;
 };
 
 /* Newest first (updated time, then id), keyset paging; no full scans.  cb returns non-zero

@@ -150,6 +150,14 @@ int main(void)
 	TAP_OK(fb_record_delete(s, zsf, &err) == 0 && search(s, "张三丰", NULL, &c) == 0,
 	       "deleted records leave search");
 
+	{
+		int64_t n = 0;
+		fb_count(s, "person", &n, &err);
+		TAP_OK(n == 64, "live person count kept incrementally (%lld)", (long long)n);
+		fb_store_rebuild(s, &err);
+		fb_count(s, "person", &n, &err);
+		TAP_OK(n == 64, "and the same after rebuild");
+	}
 	fb_store_query_plans(s, plan_line, &sc, &err);
 	TAP_OK(sc.bad == 0, "no statement used for saving, listing or searching scans a whole table");
 
