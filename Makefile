@@ -67,7 +67,7 @@ FUZZ_LONG_SECONDS ?= 300
 MAN_PAGES = $(sort $(wildcard man/*.[0-9]))
 
 .SECONDARY:
-.PHONY: all deps-check deps check unit asan fuzz-build fuzz run install uninstall clean lint-man
+.PHONY: man all deps-check deps check unit asan fuzz-build fuzz run install uninstall clean lint-man
 
 all: deps-check $(BUILD)/fieldbook
 
@@ -154,6 +154,15 @@ check: deps
 run: deps
 	@$(MAKE) --no-print-directory all
 	@$(BUILD)/fieldbook
+
+# The KEYS section of fieldbook(1) is made from the TUI's action table.
+man: $(BUILD)/fieldbook
+	@scripts/man-keys $(BUILD)/fieldbook > build/keys.mdoc
+	@awk 'FNR == NR { keys = keys $$0 "\n"; next } \
+	  /^\.\\" BEGIN KEYS/ { print; printf "%s", keys; skip = 1; next } \
+	  /^\.\\" END KEYS/ { skip = 0 } !skip' build/keys.mdoc man/fieldbook.1 > build/fieldbook.1.new
+	@mv build/fieldbook.1.new man/fieldbook.1
+	@echo "man/fieldbook.1: KEYS section updated"
 
 lint-man:
 	mandoc -Tlint -W warning $(MAN_PAGES)

@@ -13,6 +13,8 @@
 #include "fieldbook/i18n.h"
 #include "fieldbook/kvarg.h"
 #include "fieldbook/sync.h"
+#include "tui.h"
+#include <unistd.h>
 
 const struct cli_command cli_commands[] = {
 	{"init", "[--device-label LABEL] [--team TEAM] [--operator NAME]",
@@ -34,7 +36,10 @@ const struct cli_command cli_commands[] = {
 	{"check", "[--state-digest]", N_("check the database; --state-digest prints a hash of the state"),
 	 1, cmd_check},
 	{"rebuild", "", N_("re-derive all records from the op log"), 1, cmd_rebuild},
-	{"help", "[COMMAND]", N_("show help for fieldbook or a command"), 0, cmd_help},
+	{"screen", "[--size COLSxROWS] [--keys KEYS | --keys-file FILE]",
+	 N_("run the terminal interface headless: keys from a script, the screen on stdout"), 1,
+	 cmd_screen},
+	{"help", "[COMMAND | keys]", N_("show help for fieldbook, a command, or the keys of the terminal interface"), 0, cmd_help},
 	{NULL, NULL, NULL, 0, NULL},
 };
 
@@ -80,6 +85,10 @@ int cmd_help(struct fb_store *s, int argc, char **argv)
 
 	if (argc < 2) {
 		print_help(stdout);
+		return CLI_OK;
+	}
+	if (!strcmp(argv[1], "keys")) {
+		tui_print_keys(stdout);
 		return CLI_OK;
 	}
 	for (c = cli_commands; c->name; c++)
@@ -351,6 +360,75 @@ static int load_config(struct fb_store *s, struct fb_error *err)
 	return rc;
 }
 
+/* No command: the terminal interface on the user's data directory, set up on first use
+ * (device label from the host name, operator from the login name). */
+static int open_tui(void)
+{
+	struct fb_store *s = NULL;
+	struct fb_error err = {0};
+	char dir[4096];
+	int rc;
+
+	if (fb_clock_check_env(&err) < 0 || fb_data_dir(dir, sizeof dir, &err) < 0)
+		return cli_fail(&err);
+	rc = fb_store_open(&s, dir, &err);
+	if (rc == FB_ENOINIT) {
+		struct fb_init_options o = {0};
+		char host[64] = "laptop";
+		gethostname(host, sizeof host - 1);
+		o.device_label = host;
+		fb_error_clear(&err);
+		if (fb_store_init(&s, dir, &o, &err) < 0)
+			return cli_fail(&err);
+		fprintf(stderr, _("fieldbook: set up a new data directory in %s (fieldbook init sets the team "
+				  "and operator)\n"),
+			dir);
+	} else if (rc < 0)
+		return cli_fail(&err);
+	if (load_config(s, &err) < 0) {
+		fb_store_free(s);
+		return cli_fail(&err);
+	}
+	rc = tui_run(s);
+	fb_store_free(s);
+	return rc;
+}
+
+int cmd_screen(struct fb_store *s, int argc, char **argv)
+{
+	const char *keys = "", *file = NULL, *size = "80x24";
+	char *buf = NULL;
+	int cols, rows, i, rc;
+
+	for (i = 1; i < argc; i++) {
+		if (opt_value(argc, argv, &i, "--size", &size) || opt_value(argc, argv, &i, "--keys", &keys) ||
+		    opt_value(argc, argv, &i, "--keys-file", &file))
+			continue;
+		return cli_usage("screen", _("unknown argument '%s'"), argv[i]);
+	}
+	if (sscanf(size, "%dx%d", &cols, &rows) != 2 || cols < 1 || rows < 1 || cols > 999 || rows > 999)
+		return cli_usage("screen", _("--size takes COLSxROWS, e.g. 80x24, not '%s'"), size);
+	if (file) {
+		FILE *f = fopen(file, "r");
+		size_t n;
+		if (!f) {
+			fprintf(stderr, _("fieldbook: cannot read %s\n"), file);
+			return CLI_FAIL;
+		}
+		buf = calloc(1, 1 << 20);
+		n = buf ? fread(buf, 1, (1 << 20) - 1, f) : 0;
+		fclose(f);
+		if (!buf)
+			return CLI_FAIL;
+		while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+			buf[--n] = '\0';
+		keys = buf;
+	}
+	rc = tui_run_headless(s, cols, rows, keys, stdout);
+	free(buf);
+	return rc ? CLI_USAGE : CLI_OK;
+}
+
 int cli_main(int argc, char **argv)
 {
 	const struct cli_command *c;
@@ -359,10 +437,8 @@ int cli_main(int argc, char **argv)
 	char dir[4096];
 	int rc;
 
-	if (argc < 2) {
-		print_help(stdout);
-		return CLI_OK;
-	}
+	if (argc < 2)
+		return open_tui();
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
 		return cmd_help(NULL, 1, argv);
 	if (!strcmp(argv[1], "--version")) {

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "tui.h"
 
 int main(int argc, char **argv)
 {
@@ -21,7 +22,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "fieldbook: warning: the locale's character set is %s, not UTF-8; "
 				"Chinese text needs a UTF-8 locale (e.g. LANG=zh_CN.UTF-8 or C.UTF-8)\n",
 			codeset ? codeset : "unknown");
-		/* Text is still handled as UTF-8 internally. */
+		/* Text is still handled as UTF-8 internally; the TUI draws ASCII. */
+		tui_locale_ascii = 1;
 		setlocale(LC_CTYPE, "C.UTF-8");
 	}
 	return cli_main(argc, argv);
