@@ -343,5 +343,7 @@ int cmd_search(struct fb_store *s, int argc, char **argv)
 		return cli_fail(&err);
 	if (!t.rows && !t.tsv)
 		printf(_("no records match '%s'\n"), text);
+	else if (!t.rows)
+		table_header(&t);
 	return CLI_OK;
 }

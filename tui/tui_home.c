@@ -73,7 +73,9 @@ static void home_key(struct tui *t, struct tui_screen *s, enum tui_action a, int
 		tui_prompt(t, _("Search:"), "", home_search_done, NULL);
 		break;
 	case ACT_BACK:
-		t->quit = 1;
+		/* q quits from home; Esc (pressed once too often) stays */
+		if (!is_key && ch == 'q')
+			t->quit = 1;
 		break;
 	default:
 		if (!is_key && ch >= '1' && ch <= '9' && (size_t)(ch - '1') < NKINDS)
