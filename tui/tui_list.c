@@ -11,6 +11,7 @@
 
 #include "fieldbook/clock.h"
 #include "fieldbook/i18n.h"
+#include "fieldbook/validate.h"
 #include "fieldbook/value.h"
 #include "tui.h"
 
@@ -262,32 +263,54 @@ static void status_chosen(struct tui *t, void *ctx, const char *codes)
 	}
 }
 
+/* Reads a date filter: YYYY, YYYY-MM, a day in any form fb_parse_date takes, or FROM..TO
+ * (days).  0 on success. */
+static int parse_date_filter(const char *text, char *from, char *to)
+{
+	const char *dots = strstr(text, "..");
+	int y, m, used = 0;
+
+	if (dots) {
+		char a[64];
+		snprintf(a, sizeof a, "%.*s", (int)(dots - text) < 63 ? (int)(dots - text) : 63, text);
+		return fb_parse_date(from, 11, a, "date", NULL) < 0 ||
+			       fb_parse_date(to, 11, dots + 2, "date", NULL) < 0 || strcmp(from, to) > 0
+			       ? -1
+			       : 0;
+	}
+	if (sscanf(text, "%4d-%2d%n", &y, &m, &used) == 2 && !text[used] && used == 7 && m >= 1 &&
+	    m <= 12 && y >= 1900 && y <= 2099) {
+		snprintf(from, 11, "%04d-%02d-01", y, m);
+		snprintf(to, 11, "%04d-%02d-31", y, m);
+		return 0;
+	}
+	used = 0;
+	if (sscanf(text, "%4d%n", &y, &used) == 1 && !text[used] && used == 4 && y >= 1900 && y <= 2099) {
+		snprintf(from, 11, "%04d-01-01", y);
+		snprintf(to, 11, "%04d-12-31", y);
+		return 0;
+	}
+	if (fb_parse_date(from, 11, text, "date", NULL) == 0) {
+		memcpy(to, from, 11);
+		return 0;
+	}
+	return -1;
+}
+
 static void date_chosen(struct tui *t, void *ctx, const char *text)
 {
 	struct list *l = ctx;
-	char from[16] = "", to[16] = "";
-	int y, m, d;
+	char from[11], to[11];
 
 	if (!text || !*text)
 		return;
-	if (sscanf(text, "%10[0-9-]..%10[0-9-]", from, to) == 2) {
-		/* explicit range */
-	} else if (sscanf(text, "%4d-%2d-%2d", &y, &m, &d) == 3) {
-		snprintf(from, sizeof from, "%04d-%02d-%02d", y, m, d);
-		snprintf(to, sizeof to, "%s", from);
-	} else if (sscanf(text, "%4d-%2d", &y, &m) == 2 && m >= 1 && m <= 12) {
-		snprintf(from, sizeof from, "%04d-%02d-01", y, m);
-		snprintf(to, sizeof to, "%04d-%02d-31", y, m);
-	} else if (sscanf(text, "%4d", &y) == 1 && y >= 1900 && y <= 2099) {
-		snprintf(from, sizeof from, "%04d-01-01", y);
-		snprintf(to, sizeof to, "%04d-12-31", y);
-	} else {
-		tui_message(t, 1, _("date filter: write a year (2026), a month (2026-11), a day "
-				    "(2026-11-29) or a range (2026-11-01..2026-11-15)"));
+	if (parse_date_filter(text, from, to) < 0) {
+		tui_message(t, 1, "%s", _("date filter: write a year (2026), a month (2026-11), a day "
+					  "(2026-11-29) or a range (2026-11-01..2026-11-15)"));
 		return;
 	}
-	snprintf(l->date_from, sizeof l->date_from, "%.10s", from);
-	snprintf(l->date_to, sizeof l->date_to, "%.10s", to);
+	memcpy(l->date_from, from, sizeof l->date_from);
+	memcpy(l->date_to, to, sizeof l->date_to);
 	l->page = 0;
 	l->sel = 0;
 }

@@ -97,3 +97,24 @@ is "nothing was saved for 李四" "$($FB search 李四 --format tsv | wc -l)" "1
 key Q
 step "quit restores the shell" "FIELDBOOK-EXITED 0"
 no_sanitizer_reports
+
+# 7. A crash signal restores the terminal (alternate screen left, the TUI gone).
+for sig in ABRT SEGV; do
+	[ "$sig" = SEGV ] && [ -n "${FB_SANITIZED:-}" ] && continue # ASan owns SIGSEGV
+	start 80 24
+	step "home screen (before SIG$sig)" "1  Person"
+	kill -s "$sig" "$(fb_pid)"
+	step "after SIG$sig the program is gone" "FIELDBOOK-EXITED (134|139)"
+	unlike "after SIG$sig the terminal left the TUI's screen" "$(screen_text)" "1  Person"
+done
+rm -f "$T"/asan* # the reports of the deliberate crashes
+
+# 8. NO_COLOR: no colour escapes; without it the title bar is coloured.
+start 80 24
+step "home (colours allowed)" "1  Person"
+like "colours are used when allowed" "$(screen_escapes)" $'\e\\[[0-9;]*(3[0-7]|4[0-7]|38;5|48;5)[0-9;]*m'
+key q
+START_ENV=NO_COLOR=1 start 80 24
+step "home (NO_COLOR)" "1  Person"
+unlike "NO_COLOR: no colour escapes" "$(screen_escapes)" $'\e\\[[0-9;]*(3[0-7]|4[0-7]|38;5|48;5)[0-9;]*m'
+key q

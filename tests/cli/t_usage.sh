@@ -4,7 +4,9 @@
 is "a command before init says to run init" "$(status $FB list person)" "1"
 like "... naming fieldbook init" "$(cat "$T/err")" "fieldbook init"
 $FB init --operator tester > /dev/null
-is "no arguments: help, exit 0" "$(status $FB)" "0"
+is "no arguments and no terminal: exit 1" "$(status $FB < /dev/null)" "1"
+like "... saying the TUI needs a terminal and pointing to the commands" "$(cat "$T/err")" "needs a terminal.*fieldbook help"
+is "--help: exit 0" "$(status $FB --help)" "0"
 like "help lists the commands" "$(cat "$T/out")" "search"
 is "unknown command: usage, exit 2" "$(status $FB frobnicate)" "2"
 is "help COMMAND" "$(status $FB help add)" "0"

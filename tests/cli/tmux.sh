@@ -12,12 +12,17 @@ trap 'tm kill-server 2> /dev/null; rm -rf "$T"' EXIT
 start() {
 	local cols=${1:-80} rows=${2:-24}
 	tm kill-server 2> /dev/null
+	STARTS=$((${STARTS:-0} + 1))
+	TMUX_SOCK=fbtest$$-$STARTS # a fresh server each time: no race with the old one's exit
 	tm new-session -d -s "$TMUX_SESSION" -x "$cols" -y "$rows" \
-		"env LC_ALL=C.UTF-8 TERM=tmux-256color FIELDBOOK_HOME='$FIELDBOOK_HOME' FIELDBOOK_CONFIG='$FIELDBOOK_CONFIG' \
+		"env ${START_ENV:-} LC_ALL=C.UTF-8 TERM=tmux-256color FIELDBOOK_HOME='$FIELDBOOK_HOME' FIELDBOOK_CONFIG='$FIELDBOOK_CONFIG' \
 		 TZ=Asia/Shanghai ASAN_OPTIONS='${ASAN_OPTIONS:-}:log_path=$T/asan' '$FB'; echo FIELDBOOK-EXITED \$?; sleep 600"
 	KEYS=0
 }
 screen_text() { tm capture-pane -p -t "$TMUX_SESSION"; }
+screen_escapes() { tm capture-pane -p -e -t "$TMUX_SESSION"; }
+# The pid of fieldbook in the pane (the child of the pane's shell).
+fb_pid() { pgrep -P "$(tm display-message -p -t "$TMUX_SESSION" '#{pane_pid}')" | head -1; }
 # wait_for PATTERN [SECONDS]: polls the screen until grep -E PATTERN matches; 1 on timeout.
 wait_for() {
 	local pat=$1 limit=${2:-10} end
