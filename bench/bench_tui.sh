@@ -14,8 +14,8 @@ fb=build/fieldbook
 [ -f "$big/fieldbook.db" ] || { echo "no database in $big: run bench/run first" >&2; exit 1; }
 empty=$(mktemp -d)
 trap 'rm -rf "$empty"' EXIT
-FIELDBOOK_HOME=$empty/data FIELDBOOK_CONFIG=/dev/null "$fb" init > /dev/null
-export FIELDBOOK_CONFIG=/dev/null LC_ALL=C.UTF-8
+FIELDBOOK_HOME=$empty/data FIELDBOOK_CONFIG=$empty/none "$fb" init > /dev/null
+export FIELDBOOK_CONFIG=$empty/none LC_ALL=C.UTF-8
 unset FIELDBOOK_NOW
 
 # ms RUNS DIR KEYS: median wall time in ms of `fieldbook screen` with KEYS.
@@ -38,6 +38,18 @@ e=$(ms 15 "$empty/data" '')
 b=$(ms 15 "$big" '')
 printf '%-44s %10s ms %7s ms %10s\n' "first screen: 1M records vs empty database" "$b" "$e" \
 	"$(awk -v b="$b" -v e="$e" 'BEGIN{printf "%.2fx %s", b/e, (b/e <= 1.5 ? "ok" : "OVER")}')"
+# Instructions are repeatable whatever else the machine is doing (valgrind callgrind).
+if command -v valgrind > /dev/null; then
+	ir() {
+		FIELDBOOK_HOME=$1 valgrind --tool=callgrind --callgrind-out-file="$empty/cg" "$fb" screen \
+			--size 80x24 --keys '' > /dev/null 2>&1
+		awk '/^summary:/ {print $2}' "$empty/cg"
+	}
+	ib=$(ir "$big")
+	ie=$(ir "$empty/data")
+	printf '%-44s %9sk Ir %6sk Ir %10s\n' "first screen, instructions (callgrind)" "$((ib / 1000))" \
+		"$((ie / 1000))" "$(awk -v b="$ib" -v e="$ie" 'BEGIN{printf "%.2fx %s", b/e, (b/e <= 1.5 ? "ok" : "OVER")}')"
+fi
 rb=$(rss "$big" '<Enter><PgDn><PgDn>/张伟<Enter>')
 re=$(rss "$empty/data" '<Enter><PgDn><PgDn>/张伟<Enter>')
 printf '%-44s %9s KiB %6s KiB %10s\n' "resident memory after list + search" "$rb" "$re" \

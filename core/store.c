@@ -310,6 +310,17 @@ static int open_db(struct fb_store **out, const char *dir, int create, struct fb
 		goto cleanup;
 	}
 	umask(old_mask);
+	/* Databases made before kind_count existed get it filled once (one scan). */
+	{
+		int64_t ready = 0;
+		if ((rc = meta_get_int(s, "kind_count", &ready, err)) < 0)
+			goto cleanup;
+		if (!ready && (rc = db_exec(s, "INSERT OR REPLACE INTO kind_count(kind, live)"
+					       " SELECT kind, count(*) FROM record WHERE live = 1 GROUP BY kind;"
+					       "INSERT OR REPLACE INTO meta(key, value) VALUES('kind_count', 1);",
+					    err)) < 0)
+			goto cleanup;
+	}
 	*out = s;
 	return 0;
 cleanup:
