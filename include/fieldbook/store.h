@@ -88,6 +88,25 @@ int fb_store_state_digest(struct fb_store *store, char *out, struct fb_error *er
  * write_cb.  Same set of ops -> same bytes. */
 int fb_store_dump(struct fb_store *store, int (*write_cb)(const char *line, void *ctx), void *ctx,
 		  struct fb_error *err);
+/* ---- sealing (used by the sync layer) ---- */
+
+/* This device's ops not yet sealed into a change file, in (seq, idx) order, at most max
+ * (0 = all).  cb returns non-zero to stop. */
+int fb_store_unsealed_ops(struct fb_store *store, size_t max,
+			  int (*cb)(const struct fb_op *op, void *ctx), void *ctx, struct fb_error *err);
+/* Marks ops (by id) as sealed into change file number seal.  Idempotent. */
+int fb_store_mark_sealed(struct fb_store *store, const struct fb_op *ops, size_t n, int64_t seal,
+			 struct fb_error *err);
+/* Small integer and text values the sync layer keeps with the data (last seal number, per
+ * remote state).  Keys are ASCII; unknown keys read as 0 / NULL. */
+int fb_store_state_get_int(struct fb_store *store, const char *key, int64_t *out, struct fb_error *err);
+int fb_store_state_set_int(struct fb_store *store, const char *key, int64_t value, struct fb_error *err);
+/* The data directory of the store (the bare repository lives in DIR/repo.git). */
+const char *fb_store_dir(const struct fb_store *store);
+/* Records an alarm (quarantined branch, invalid op, cloned device id, clock anomaly):
+ * what is a short code, detail the plain-words explanation with what to do. */
+int fb_store_alarm(struct fb_store *store, const char *what, const char *detail, struct fb_error *err);
+
 /* Count of ops not yet sealed into a change file (the "unsynced changes" figure). */
 int fb_store_unsealed_count(struct fb_store *store, int64_t *out, struct fb_error *err);
 
