@@ -165,15 +165,15 @@ static int unindex(struct fb_store *s, const char *rec, struct fb_error *err)
 	return exec_bound(s, st, err);
 }
 
-int index_record(struct fb_store *s, const char *rec, struct fb_error *err)
+int index_record(struct fb_store *s, const char *rec, int was_indexed, struct fb_error *err)
 {
 	sqlite3_stmt *st;
 	char kind[64] = "", kindtok[72], *title = NULL;
 	struct sbuf text = {0};
 	const struct fb_kind *k;
-	int live = 0, rc, r;
+	int live = 0, rc = 0, r;
 
-	if ((rc = unindex(s, rec, err)) < 0)
+	if (was_indexed && (rc = unindex(s, rec, err)) < 0)
 		return rc;
 	st = stmt(s, "SELECT kind, live, title FROM record WHERE id = ?1", err);
 	if (!st)

@@ -40,24 +40,40 @@ static int parse_op_id(const char *id, char *device, size_t cap, int64_t *seq, i
 	return 0;
 }
 
-static int mark_dirty(struct fb_store *s, const char *rec, const char *field, struct fb_error *err)
-{
-	sqlite3_stmt *a = stmt(s, "INSERT OR IGNORE INTO temp.dirty_key(rec, field) VALUES(?1, ?2)", err);
-	sqlite3_stmt *b;
+/* The keys (rec, field) a batch touched, kept in memory as "rec\001field" strings;
+ * sorted and de-duplicated before they are refreshed. */
+struct dirty {
+	char **keys;
+	size_t n, cap;
+};
 
-	if (!a)
-		return FB_EDB;
-	sqlite3_bind_text(a, 1, rec, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(a, 2, field, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(a) != SQLITE_DONE)
-		return db_error(s, "applying changes", err);
-	b = stmt(s, "INSERT OR IGNORE INTO temp.dirty_rec(rec) VALUES(?1)", err);
-	if (!b)
-		return FB_EDB;
-	sqlite3_bind_text(b, 1, rec, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(b) != SQLITE_DONE)
-		return db_error(s, "applying changes", err);
+static int mark_dirty(struct dirty *d, const char *rec, const char *field, struct fb_error *err)
+{
+	size_t lr = strlen(rec), lf = strlen(field);
+	char *k;
+
+	if (d->n == d->cap) {
+		char **n2 = realloc(d->keys, (d->cap = d->cap ? d->cap * 2 : 256) * sizeof *n2);
+		if (!n2)
+			return fb_error_set(err, FB_ENOMEM, NULL, "out of memory");
+		d->keys = n2;
+	}
+	if (!(k = malloc(lr + lf + 2)))
+		return fb_error_set(err, FB_ENOMEM, NULL, "out of memory");
+	memcpy(k, rec, lr);
+	k[lr] = '\001';
+	memcpy(k + lr + 1, field, lf + 1);
+	d->keys[d->n++] = k;
 	return 0;
+}
+
+static void dirty_free(struct dirty *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		free(d->keys[i]);
+	free(d->keys);
 }
 
 static int same_text(sqlite3_stmt *st, int col, const char *v)
@@ -67,7 +83,8 @@ static int same_text(sqlite3_stmt *st, int col, const char *v)
 }
 
 /* Inserts one op; *is_new is 0 when it was already known (identical). */
-static int apply_one(struct fb_store *s, const struct fb_op *op, int *is_new, struct fb_error *err)
+static int apply_one(struct fb_store *s, struct dirty *d, const struct fb_op *op, int *is_new,
+		     struct fb_error *err)
 {
 	char device[80];
 	int64_t seq, idx;
@@ -125,7 +142,7 @@ static int apply_one(struct fb_store *s, const struct fb_op *op, int *is_new, st
 	sqlite3_bind_int(st, 12, visible);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return db_error(s, "saving", err);
-	if ((rc = mark_dirty(s, op->rec, op->field, err)) < 0)
+	if ((rc = mark_dirty(d, op->rec, op->field, err)) < 0)
 		return rc;
 
 	/* Every op named in pred is superseded, whether it is known yet or not. */
@@ -160,7 +177,7 @@ static int apply_one(struct fb_store *s, const struct fb_op *op, int *is_new, st
 			int r2 = rec && field ? 0 : FB_ENOMEM;
 			sqlite3_reset(st);
 			if (!r2)
-				r2 = mark_dirty(s, rec, field, err);
+				r2 = mark_dirty(d, rec, field, err);
 			free(rec);
 			free(field);
 			if (r2 < 0)
@@ -253,21 +270,6 @@ cleanup:
 	return rc;
 }
 
-static char *field_value(struct fb_store *s, const char *rec, const char *name)
-{
-	sqlite3_stmt *st = stmt(s, "SELECT value FROM field WHERE rec = ?1 AND name = ?2", NULL);
-	char *v = NULL;
-
-	if (!st)
-		return NULL;
-	sqlite3_bind_text(st, 1, rec, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = strdup((const char *)sqlite3_column_text(st, 0));
-	sqlite3_reset(st);
-	return v;
-}
-
 static int count_add(struct fb_store *s, const char *kind, int delta, struct fb_error *err)
 {
 	sqlite3_stmt *st = stmt(s, "INSERT INTO kind_count(kind, live) VALUES(?1, ?2)"
@@ -292,8 +294,7 @@ static int refresh_record(struct fb_store *s, const char *rec, struct fb_error *
 	int64_t created_hlc = 0, updated_hlc = 0, conflicts = 0, other_fields = 0;
 	char *exists_v = NULL, *title = NULL, *status = NULL, *merged = NULL;
 	const struct fb_kind *k;
-	const struct fb_field *f;
-	int exists, del_conflict, has_exists_row, r, first = 1, rc = 0;
+	int exists, del_conflict, has_exists_row, r, first = 1, rc = 0, was_live = 0;
 
 	st = stmt(s, "SELECT hlc, author, device, kind FROM op WHERE rec = ?1"
 		     " ORDER BY hlc, device, seq, idx",
@@ -316,28 +317,49 @@ static int refresh_record(struct fb_store *s, const char *rec, struct fb_error *
 		return db_error(s, "reading the op log", err);
 	sqlite3_reset(st);
 
-	st = stmt(s, "SELECT count(*) FILTER (WHERE nvalues > 1),"
-		     " count(*) FILTER (WHERE name <> '_exists') FROM field WHERE rec = ?1",
-		  err);
-	if (!st)
-		return FB_EDB;
-	sqlite3_bind_text(st, 1, rec, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		conflicts = sqlite3_column_int64(st, 0);
-		other_fields = sqlite3_column_int64(st, 1);
+	/* one pass over the record's field rows: conflicts, existence, title, status, merge */
+	k = fb_kind_find(kind);
+	if (k && strcmp(k->name, kind))
+		k = NULL;
+	{
+		const struct fb_field *tf = k ? fb_kind_title_field(k) : NULL;
+		const struct fb_field *sf = k ? fb_kind_status_field(k) : NULL;
+		st = stmt(s, "SELECT name, value, nvalues FROM field WHERE rec = ?1", err);
+		if (!st)
+			return FB_EDB;
+		sqlite3_bind_text(st, 1, rec, -1, SQLITE_STATIC);
+		while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+			const char *name = (const char *)sqlite3_column_text(st, 0);
+			const char *value = (const char *)sqlite3_column_text(st, 1);
+			char **slot = NULL;
+			if (sqlite3_column_int64(st, 2) > 1)
+				conflicts++;
+			if (!strcmp(name, "_exists"))
+				slot = &exists_v;
+			else {
+				other_fields++;
+				if (tf && !strcmp(name, tf->name))
+					slot = &title;
+				else if (sf && !strcmp(name, sf->name))
+					slot = &status;
+				else if (!strcmp(name, "merged_into"))
+					slot = &merged;
+			}
+			if (slot && !(*slot = strdup(value))) {
+				sqlite3_reset(st);
+				rc = fb_error_set(err, FB_ENOMEM, NULL, "out of memory");
+				goto cleanup;
+			}
+		}
+		sqlite3_reset(st);
+		if (r != SQLITE_DONE) {
+			rc = db_error(s, "reading a record", err);
+			goto cleanup;
+		}
 	}
-	sqlite3_reset(st);
-
-	exists_v = field_value(s, rec, "_exists");
 	has_exists_row = exists_v != NULL;
 	exists = exists_v && strcmp(exists_v, "1") == 0;
 	del_conflict = has_exists_row && !exists && other_fields > 0;
-	k = fb_kind_find(kind);
-	if (k && (f = fb_kind_title_field(k)))
-		title = field_value(s, rec, f->name);
-	if (k && (f = fb_kind_status_field(k)))
-		status = field_value(s, rec, f->name);
-	merged = field_value(s, rec, "merged_into");
 	if (merged && !*merged) {
 		free(merged);
 		merged = NULL;
@@ -352,6 +374,7 @@ static int refresh_record(struct fb_store *s, const char *rec, struct fb_error *
 	sqlite3_bind_text(st, 1, rec, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 1)) {
 		char old_kind[64];
+		was_live = 1;
 		snprintf(old_kind, sizeof old_kind, "%s", sqlite3_column_text(st, 0));
 		sqlite3_reset(st);
 		if ((rc = count_add(s, old_kind, -1, err)) < 0)
@@ -386,7 +409,7 @@ static int refresh_record(struct fb_store *s, const char *rec, struct fb_error *
 		rc = db_error(s, "saving", err);
 	sqlite3_reset(st);
 	if (rc == 0)
-		rc = index_record(s, rec, err);
+		rc = index_record(s, rec, was_live, err);
 cleanup:
 	free(exists_v);
 	free(title);
@@ -421,6 +444,43 @@ static int refresh_record_row(struct fb_store *s, const char *rec, const char *u
 	return refresh_record(s, rec, err);
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Refresh every key of d once, then every record once (keys sorted: records grouped). */
+static int refresh_keys(struct fb_store *s, struct dirty *d, struct fb_error *err)
+{
+	size_t i;
+	int rc;
+
+	if (d->n)
+		qsort(d->keys, d->n, sizeof *d->keys, cmp_str);
+	for (i = 0; i < d->n; i++) {
+		char *sep;
+		if (i && !strcmp(d->keys[i], d->keys[i - 1]))
+			continue;
+		sep = strchr(d->keys[i], '\001');
+		*sep = '\0';
+		rc = refresh_key(s, d->keys[i], sep + 1, err);
+		*sep = '\001';
+		if (rc < 0)
+			return rc;
+	}
+	for (i = 0; i < d->n; i++) {
+		size_t lr = strcspn(d->keys[i], "\001");
+		if (i && !strncmp(d->keys[i], d->keys[i - 1], lr) && d->keys[i - 1][lr] == '\001')
+			continue; /* same record as the previous key */
+		d->keys[i][lr] = '\0';
+		rc = refresh_record(s, d->keys[i], err);
+		d->keys[i][lr] = '\001';
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
 /* Recompute every dirty key, then every dirty record, and empty the dirty tables. */
 static int refresh_dirty(struct fb_store *s, struct fb_error *err)
 {
@@ -438,19 +498,22 @@ int oplog_apply(struct fb_store *s, const struct fb_op *ops, size_t n, size_t *a
 	size_t i, count = 0;
 	int64_t last, now = fb_clock_now_ms(), newest = 0;
 	int rc, is_new;
+	struct dirty d = {0};
 
-	if ((rc = db_exec(s, "DELETE FROM temp.dirty_key; DELETE FROM temp.dirty_rec;", err)) < 0)
-		return rc;
 	for (i = 0; i < n; i++) {
-		if ((rc = apply_one(s, &ops[i], &is_new, err)) < 0)
+		if ((rc = apply_one(s, &d, &ops[i], &is_new, err)) < 0) {
+			dirty_free(&d);
 			return rc;
+		}
 		if (is_new) {
 			count++;
 			if (ops[i].hlc > newest)
 				newest = ops[i].hlc;
 		}
 	}
-	if ((rc = refresh_dirty(s, err)) < 0)
+	rc = refresh_keys(s, &d, err);
+	dirty_free(&d);
+	if (rc < 0)
 		return rc;
 	if ((rc = meta_get_int(s, "hlc", &last, err)) < 0)
 		return rc;

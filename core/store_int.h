@@ -67,7 +67,9 @@ int oplog_rebuild_in_tx(struct fb_store *s, struct fb_error *err);
 int oplog_next_save(struct fb_store *s, int64_t *seq, int64_t *hlc, struct fb_error *err);
 
 /* ---- index.c: search and identity keys of one record ---- */
-int index_record(struct fb_store *s, const char *rec, struct fb_error *err);
+/* Re-indexes rec from its record and field rows.  was_indexed: the record was live
+ * before this change (only live records have index entries to remove). */
+int index_record(struct fb_store *s, const char *rec, int was_indexed, struct fb_error *err);
 /* Search tokens of a text (CJK unigrams and bigrams in two streams, words lower-cased). */
 void index_tokens(const char *text, char **uni, char **bi);
 /* 1 for Han, kana, Hangul and CJK extension characters (indexed by character). */
