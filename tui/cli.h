@@ -54,5 +54,9 @@ int cmd_check(struct fb_store *s, int argc, char **argv);
 int cmd_rebuild(struct fb_store *s, int argc, char **argv);
 int cmd_help(struct fb_store *s, int argc, char **argv);
 int cmd_screen(struct fb_store *s, int argc, char **argv);
+/* cli_sync.c */
+int cmd_remote(struct fb_store *s, int argc, char **argv);
+int cmd_sync(struct fb_store *s, int argc, char **argv);
+int cmd_bundle(struct fb_store *s, int argc, char **argv);
 
 #endif
