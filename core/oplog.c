@@ -498,6 +498,7 @@ int oplog_apply(struct fb_store *s, const struct fb_op *ops, size_t n, size_t *a
 	size_t i, count = 0;
 	int64_t last, now = fb_clock_now_ms(), newest = 0;
 	int rc, is_new;
+	int64_t own = 0;
 	struct dirty d = {0};
 
 	for (i = 0; i < n; i++) {
@@ -509,6 +510,16 @@ int oplog_apply(struct fb_store *s, const struct fb_op *ops, size_t n, size_t *a
 			count++;
 			if (ops[i].hlc > newest)
 				newest = ops[i].hlc;
+			if (!strncmp(ops[i].id, s->device, FB_ID_LEN) && ops[i].id[FB_ID_LEN] == ':')
+				own++;
+		}
+	}
+	if (own) {
+		int64_t u = 0;
+		if ((rc = meta_get_int(s, "unsealed", &u, err)) < 0 ||
+		    (rc = meta_set_int(s, "unsealed", u + own, err)) < 0) {
+			dirty_free(&d);
+			return rc;
 		}
 	}
 	rc = refresh_keys(s, &d, err);
@@ -760,14 +771,8 @@ int fb_store_rebuild(struct fb_store *s, struct fb_error *err)
 	return db_commit(s, err);
 }
 
+/* Kept in meta "unsealed": + new own ops in oplog_apply, - ops marked sealed. */
 int fb_store_unsealed_count(struct fb_store *s, int64_t *out, struct fb_error *err)
 {
-	sqlite3_stmt *st = stmt(s, "SELECT count(*) FROM op WHERE sealed = 0 AND device = ?1", err);
-
-	if (!st)
-		return FB_EDB;
-	sqlite3_bind_text(st, 1, s->device, -1, SQLITE_STATIC);
-	*out = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	return 0;
+	return meta_get_int(s, "unsealed", out, err);
 }

@@ -114,7 +114,7 @@ int fb_list(struct fb_store *s, const struct fb_list_query *q,
 	char after_id[FB_ID_LEN + 1] = "";
 	const struct fb_field *status = k ? fb_kind_status_field(k) : NULL;
 	const char *date_name = NULL;
-	int rc = 0, r, p, status_filter = -1;
+	int rc = 0, r, p, status_filter = -1, drive = -1;
 
 	memset(&b, 0, sizeof b);
 	if (!k)
@@ -170,19 +170,45 @@ int fb_list(struct fb_store *s, const struct fb_list_query *q,
 		}
 		date_name = df->name;
 	}
-	/* SQL is assembled from fixed fragments only; every value is bound. */
+	/* A filter that few records match drives the query from the field index (then the
+	 * matches are sorted); a common one is checked while walking the list index, which
+	 * finds a page quickly.  "Few" is probed with a bounded count. */
+	for (i = 0; i < nf && drive < 0; i++) {
+		sqlite3_stmt *c;
+		if ((int)i == status_filter)
+			continue;
+		c = stmt(s, "SELECT count(*) FROM (SELECT 1 FROM field WHERE name = ?1 AND value = ?2"
+			    " LIMIT 2000)",
+			 err);
+		if (!c) {
+			rc = FB_EDB;
+			goto cleanup;
+		}
+		sqlite3_bind_text(c, 1, names[i], -1, SQLITE_STATIC);
+		sqlite3_bind_text(c, 2, values[i], -1, SQLITE_STATIC);
+		if (sqlite3_step(c) == SQLITE_ROW && sqlite3_column_int(c, 0) < 2000)
+			drive = (int)i;
+		sqlite3_reset(c);
+	}
+	/* SQL is assembled from fixed fragments only; every value is bound.  CROSS JOIN keeps
+	 * the driving table outermost. */
 	if (date_name)
 		p = snprintf(sql, sizeof sql,
-			     "SELECT r.id FROM field d JOIN record r ON r.id = d.rec WHERE d.name = ?5"
+			     "SELECT r.id FROM field d CROSS JOIN record r ON r.id = d.rec WHERE d.name = ?5"
 			     " AND d.value BETWEEN ?6 AND ?7 AND r.kind = ?1 AND r.live %s",
 			     q->include_deleted ? ">= 0" : "= 1");
+	else if (drive >= 0)
+		p = snprintf(sql, sizeof sql,
+			     "SELECT r.id FROM field d CROSS JOIN record r ON r.id = d.rec WHERE d.name = ?%d"
+			     " AND d.value = ?%d AND r.kind = ?1 AND r.live %s",
+			     20 + drive, 10 + drive, q->include_deleted ? ">= 0" : "= 1");
 	else
 		p = snprintf(sql, sizeof sql, "SELECT r.id FROM record r WHERE r.kind = ?1 AND r.live %s",
 			     q->include_deleted ? ">= 0" : "= 1");
 	if (status_filter >= 0)
 		p += snprintf(sql + p, sizeof sql - (size_t)p, " AND r.status = ?%d", 10 + status_filter);
 	for (i = 0; i < nf; i++)
-		if ((int)i != status_filter)
+		if ((int)i != status_filter && (int)i != drive)
 			p += snprintf(sql + p, sizeof sql - (size_t)p,
 				      " AND EXISTS (SELECT 1 FROM field f WHERE f.rec = r.id"
 				      " AND f.name = ?%zu AND f.value = ?%zu)",
@@ -419,6 +445,42 @@ int fb_search(struct fb_store *s, const char *text, const char *kind, size_t off
 	    strspn(norm, "0123456789") == 4) {
 		snprintf(key, sizeof key, "m4:%s", norm);
 		if ((rc = ident_hits(s, &h, key, "mobile", err)) < 0)
+			goto cleanup;
+	}
+	/* titles equal to the query, then starting with it, through the title index: these
+	 * rank first however old they are */
+	{
+		size_t ql = strlen(trimmed);
+		char *hi = malloc(ql + 2);
+		char kindtok[72];
+		if (!hi) {
+			rc = fb_error_set(err, FB_ENOMEM, NULL, "out of memory");
+			goto cleanup;
+		}
+		memcpy(hi, trimmed, ql);
+		hi[ql] = (char)0xff; /* above every UTF-8 continuation of the prefix */
+		hi[ql + 1] = '\0';
+		snprintf(kindtok, sizeof kindtok, "k%s", k ? k->name : "");
+		st = stmt(s, "SELECT rec, title FROM search_doc WHERE title >= ?1 AND title < ?2"
+			     " AND (?3 = 'k' OR kind = ?3) LIMIT 500",
+			  err);
+		if (!st) {
+			free(hi);
+			rc = FB_EDB;
+			goto cleanup;
+		}
+		sqlite3_bind_text(st, 1, trimmed, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, hi, (int)ql + 1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, kindtok, -1, SQLITE_STATIC);
+		while (rc == 0 && (r = sqlite3_step(st)) == SQLITE_ROW) {
+			const char *title = (const char *)sqlite3_column_text(st, 1);
+			if (hits_add(&h, (const char *)sqlite3_column_text(st, 0), !strcmp(title, trimmed) ? 1 : 2,
+				     "name") < 0)
+				rc = fb_error_set(err, FB_ENOMEM, NULL, "out of memory");
+		}
+		sqlite3_reset(st);
+		free(hi);
+		if (rc < 0)
 			goto cleanup;
 	}
 	/* text, newest candidates first */

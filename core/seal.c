@@ -49,6 +49,7 @@ int fb_store_mark_sealed(struct fb_store *s, const struct fb_op *ops, size_t n, 
 {
 	sqlite3_stmt *st;
 	size_t i;
+	int64_t marked = 0, u = 0;
 	int rc;
 
 	if (seal < 1)
@@ -69,6 +70,13 @@ int fb_store_mark_sealed(struct fb_store *s, const struct fb_op *ops, size_t n, 
 			return rc;
 		}
 		sqlite3_reset(st);
+		if (!strncmp(ops[i].id, s->device, FB_ID_LEN) && ops[i].id[FB_ID_LEN] == ':')
+			marked += sqlite3_changes(s->db);
+	}
+	if (marked && ((rc = meta_get_int(s, "unsealed", &u, err)) < 0 ||
+		       (rc = meta_set_int(s, "unsealed", u - marked, err)) < 0)) {
+		db_rollback(s);
+		return rc;
 	}
 	return db_commit(s, err);
 }

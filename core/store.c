@@ -18,7 +18,8 @@
 #include "fieldbook/i18n.h"
 #include "store_int.h"
 
-#define SCHEMA_VERSION 1
+/* 2: kind_count and the unsealed counter in meta; search_doc_title index. */
+#define SCHEMA_VERSION 2
 
 /* Truth: op.  Everything else is materialised from op and rebuilt by fb_store_rebuild.
  * op.visible and op.sealed are bookkeeping (visible is materialised; sealed is set when
@@ -53,6 +54,7 @@ static const char schema_sql[] =
 	"CREATE INDEX IF NOT EXISTS ident_rec ON ident(rec);"
 	"CREATE TABLE IF NOT EXISTS search_doc(rowid INTEGER PRIMARY KEY, rec TEXT NOT NULL UNIQUE,"
 	" kind TEXT NOT NULL, title TEXT NOT NULL, uni TEXT NOT NULL, bi TEXT NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS search_doc_title ON search_doc(title);"
 	"CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(kind, uni, bi,"
 	" content='search_doc', content_rowid='rowid', tokenize='ascii');"
 	/* Local bookkeeping, not derived from ops: alarms (clock anomalies; sync adds more). */
@@ -303,28 +305,57 @@ static int open_db(struct fb_store **out, const char *dir, int create, struct fb
 	sqlite3_db_config(s->db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL);
 	sqlite3_db_config(s->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
 	sqlite3_busy_timeout(s->db, 5000);
+	/* Checkpoints every 4000 pages (not every 1000) keep most of them off the save path;
+	 * the WAL is truncated back to 16 MiB after one, and closing checkpoints too. */
 	if ((rc = db_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-			     "PRAGMA foreign_keys=OFF; PRAGMA cache_size=-16000;", err)) < 0 ||
+			     "PRAGMA foreign_keys=OFF; PRAGMA cache_size=-16000;"
+			     "PRAGMA wal_autocheckpoint=4000; PRAGMA journal_size_limit=16777216;",
+			  err)) < 0 ||
 	    (rc = db_exec(s, schema_sql, err)) < 0) {
 		umask(old_mask);
 		goto cleanup;
 	}
 	umask(old_mask);
-	/* Databases made before kind_count existed get it filled once (one scan). */
-	{
-		int64_t ready = 0;
-		if ((rc = meta_get_int(s, "kind_count", &ready, err)) < 0)
-			goto cleanup;
-		if (!ready && (rc = db_exec(s, "INSERT OR REPLACE INTO kind_count(kind, live)"
-					       " SELECT kind, count(*) FROM record WHERE live = 1 GROUP BY kind;"
-					       "INSERT OR REPLACE INTO meta(key, value) VALUES('kind_count', 1);",
-					    err)) < 0)
-			goto cleanup;
-	}
 	*out = s;
 	return 0;
 cleanup:
 	fb_store_free(s);
+	return rc;
+}
+
+/* Brings a database of an older schema up to SCHEMA_VERSION (the tables themselves were
+ * created by schema_sql): fills the counters that newer code keeps incrementally. */
+static int migrate(struct fb_store *s, int64_t from, struct fb_error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = db_begin(s, err)) < 0)
+		return rc;
+	if (from < 2) {
+		if ((rc = db_exec(s, "DELETE FROM kind_count; INSERT INTO kind_count(kind, live)"
+				     " SELECT kind, count(*) FROM record WHERE live = 1 GROUP BY kind;",
+				  err)) < 0)
+			goto fail;
+		st = stmt(s, "INSERT OR REPLACE INTO meta(key, value) SELECT 'unsealed', count(*) FROM op"
+			     " WHERE sealed = 0 AND device = ?1",
+			  err);
+		if (!st) {
+			rc = FB_EDB;
+			goto fail;
+		}
+		sqlite3_bind_text(st, 1, s->device, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			rc = db_error(s, "upgrading the database", err);
+			goto fail;
+		}
+		sqlite3_reset(st);
+	}
+	if ((rc = meta_set_int(s, "schema_version", SCHEMA_VERSION, err)) < 0)
+		goto fail;
+	return db_commit(s, err);
+fail:
+	db_rollback(s);
 	return rc;
 }
 
@@ -354,6 +385,8 @@ static int load_identity(struct fb_store *s, struct fb_error *err)
 	}
 	memcpy(s->device, dev, FB_ID_LEN + 1);
 	free(dev);
+	if (version < SCHEMA_VERSION && (rc = migrate(s, version, err)) < 0)
+		return rc;
 	s->operator_name = meta_get_text(s, "operator");
 	s->team = meta_get_text(s, "team");
 	s->label = meta_get_text(s, "label");

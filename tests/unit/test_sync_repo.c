@@ -120,7 +120,9 @@ static void test_seal(void)
 	sy = NULL;
 	snprintf(path, sizeof path, "%s/fieldbook.db", fb_store_dir(s));
 	TAP_OK(sqlite3_open(path, &db) == SQLITE_OK &&
-		       sqlite3_exec(db, "UPDATE op SET sealed = 0 WHERE sealed = 2;"
+		       sqlite3_exec(db, "UPDATE meta SET value = (SELECT count(*) FROM op WHERE sealed = 2)"
+					" WHERE key = 'unsealed';"
+					"UPDATE op SET sealed = 0 WHERE sealed = 2;"
 					"UPDATE meta SET value = 1 WHERE key = 'sync.seal';", NULL, NULL, NULL) == SQLITE_OK,
 	       "simulate the crash");
 	sqlite3_close(db);
