@@ -105,7 +105,7 @@ int db_error(struct fb_store *s, const char *doing, struct fb_error *err)
 	int rc = sqlite3_extended_errcode(s->db);
 	const char *hint = "";
 
-	if ((rc & 0xff) == SQLITE_FULL)
+	if ((rc & 0xff) == SQLITE_FULL || sqlite3_system_errno(s->db) == ENOSPC)
 		hint = _(" - the disk is full: free some space and try again; nothing was saved");
 	else if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
 		hint = _(" - another fieldbook is writing: try again in a moment");

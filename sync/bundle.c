@@ -38,20 +38,66 @@ static int pack_cb(void *buf, size_t size, void *payload)
 
 int fb_sync_bundle_create(struct fb_sync *s, const char *path, size_t *nrefs, struct fb_error *err)
 {
+	return fb_sync_bundle_create_for(s, path, NULL, nrefs, NULL, err);
+}
+
+/* What remote `remote` had of device branch name (refs/heads/dev/<id>) at the last fetch
+ * or push, when our branch continues it: 1 and *out, else 0. */
+static int known_to(struct fb_sync *s, const char *remote, const char *name, const git_oid *tip, git_oid *out)
+{
+	char sname[200];
+
+	if (!remote)
+		return 0;
+	snprintf(sname, sizeof sname, "refs/fieldbook/staging/%s/dev/%s", remote, name + 15);
+	if (sync_ref_oid(s, sname, out, NULL) != 1)
+		return 0;
+	return git_oid_equal(out, tip) || git_graph_descendant_of(s->repo, tip, out) == 1;
+}
+
+int fb_sync_bundle_create_for(struct fb_sync *s, const char *path, const char *remote, size_t *nrefs,
+			      size_t *nprereq, struct fb_error *err)
+{
 	git_reference_iterator *it = NULL;
 	git_reference *r;
 	git_revwalk *w = NULL;
 	git_packbuilder *pb = NULL;
 	char *hdr = NULL, tmp[4200] = "";
-	size_t hlen = 0, hcap = 0, n = 0;
+	size_t hlen = 0, hcap = 0, n = 0, np = 0, pass;
 	int fd = -1, rc = 0;
 
 	if (nrefs)
 		*nrefs = 0;
+	if (nprereq)
+		*nprereq = 0;
+	if (remote) { /* the remote must be one this computer has synced with */
+		char glob[200];
+		git_reference_iterator *si = NULL;
+		git_reference *sr = NULL;
+		int any;
+		size_t k, len = strlen(remote);
+		for (k = 0; k < len; k++)
+			if (!((remote[k] >= 'a' && remote[k] <= 'z') || (remote[k] >= '0' && remote[k] <= '9') ||
+			      remote[k] == '_' || remote[k] == '-'))
+				break;
+		if (len < 1 || len > 64 || k < len)
+			return fb_error_set(err, FB_EINVAL, "bundle",
+					    _("'%s' is not a remote name: use 1-64 of a-z 0-9 _ -"), remote);
+		snprintf(glob, sizeof glob, "refs/fieldbook/staging/%s/dev/*", remote);
+		if (git_reference_iterator_glob_new(&si, s->repo, glob) < 0)
+			return sync_git_error(err, _("prepare the bundle"));
+		any = git_reference_next(&sr, si) == 0;
+		git_reference_free(sr);
+		git_reference_iterator_free(si);
+		if (!any)
+			return fb_error_set(err, FB_EINVAL, "bundle",
+					    _("this computer has never synced with a remote %s, so it does not know "
+					      "what %s has: sync with it once, or leave out --for to write everything"),
+					    remote, remote);
+	}
 	if ((rc = fb_sync_ingest(s, NULL, err)) < 0 || (rc = fb_sync_seal(s, NULL, err)) < 0)
 		return rc;
-	if (git_revwalk_new(&w, s->repo) < 0 || git_packbuilder_new(&pb, s->repo) < 0 ||
-	    git_reference_iterator_glob_new(&it, s->repo, "refs/heads/dev/*") < 0) {
+	if (git_revwalk_new(&w, s->repo) < 0 || git_packbuilder_new(&pb, s->repo) < 0) {
 		rc = sync_git_error(err, _("prepare the bundle"));
 		goto cleanup;
 	}
@@ -61,13 +107,26 @@ int fb_sync_bundle_create(struct fb_sync *s, const char *path, size_t *nrefs, st
 		goto cleanup;
 	}
 	hlen = (size_t)snprintf(hdr, hcap, "# v2 git bundle\n");
-	while (git_reference_next(&r, it) == 0) {
-		const git_oid *id = git_reference_target(r);
-		const char *name = git_reference_name(r);
-		char hex[GIT_OID_HEXSZ + 1];
+	/* Pass 0: the prerequisites ("-<oid> <comment>", what the remote is known to have:
+	 * hidden from the pack); pass 1: the branches it lacks something of. */
+	for (pass = 0; pass < 2; pass++) {
+		if (git_reference_iterator_glob_new(&it, s->repo, "refs/heads/dev/*") < 0) {
+			rc = sync_git_error(err, _("prepare the bundle"));
+			goto cleanup;
+		}
+		while (git_reference_next(&r, it) == 0) {
+			const git_oid *id = git_reference_target(r);
+			const char *name = git_reference_name(r);
+			char hex[GIT_OID_HEXSZ + 1];
+			git_oid known, tip;
+			int has_known = id && fb_bundle_dev_ref(name, NULL) ? known_to(s, remote, name, id, &known) : 0;
 
-		if (id && fb_bundle_dev_ref(name, NULL)) {
-			if (hlen + 128 > hcap) {
+			if (!id || !fb_bundle_dev_ref(name, NULL) ||
+			    (pass == 0 ? !has_known : has_known && git_oid_equal(&known, id))) {
+				git_reference_free(r);
+				continue;
+			}
+			if (hlen + 256 > hcap) {
 				char *nh = realloc(hdr, hcap * 2);
 				if (!nh) {
 					git_reference_free(r);
@@ -77,20 +136,33 @@ int fb_sync_bundle_create(struct fb_sync *s, const char *path, size_t *nrefs, st
 				hdr = nh;
 				hcap *= 2;
 			}
-			git_oid_tostr(hex, sizeof hex, id);
-			hlen += (size_t)snprintf(hdr + hlen, hcap - hlen, "%s %s\n", hex, name);
-			if (git_revwalk_push(w, id) < 0) {
-				git_reference_free(r);
+			git_oid_tostr(hex, sizeof hex, pass == 0 ? &known : id);
+			if (pass == 0)
+				hlen += (size_t)snprintf(hdr + hlen, hcap - hlen, "-%s %s on %s\n", hex, name + 11, remote);
+			else
+				hlen += (size_t)snprintf(hdr + hlen, hcap - hlen, "%s %s\n", hex, name);
+			tip = *id;
+			git_reference_free(r); /* id pointed into r */
+			if ((pass == 0 ? git_revwalk_hide(w, &known) : git_revwalk_push(w, &tip)) < 0) {
 				rc = sync_git_error(err, _("prepare the bundle"));
 				goto cleanup;
 			}
-			n++;
+			if (pass == 0)
+				np++;
+			else
+				n++;
 		}
-		git_reference_free(r);
+		git_reference_iterator_free(it);
+		it = NULL;
 	}
 	if (!n) {
-		rc = fb_error_set(err, FB_EINVAL, "bundle",
-				  _("there is nothing to put in a bundle yet: no changes are recorded on this computer"));
+		if (remote)
+			rc = fb_error_set(err, FB_EINVAL, "bundle",
+					  _("the remote %s already has everything on this computer (as of the last "
+					    "sync with it): there is nothing to put in a bundle"), remote);
+		else
+			rc = fb_error_set(err, FB_EINVAL, "bundle",
+					  _("there is nothing to put in a bundle yet: no changes are recorded on this computer"));
 		goto cleanup;
 	}
 	hdr[hlen++] = '\n';
@@ -119,6 +191,8 @@ int fb_sync_bundle_create(struct fb_sync *s, const char *path, size_t *nrefs, st
 	tmp[0] = '\0';
 	if (nrefs)
 		*nrefs = n;
+	if (nprereq)
+		*nprereq = np;
 cleanup:
 	if (fd >= 0)
 		close(fd);

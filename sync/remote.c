@@ -1,7 +1,7 @@
 /* remote.c - sync with a remote repository: fetch into staging refs, integrate, seal,
- * push this device's branch then relayed branches (sync layer: libgit2 + core).  This
- * version talks to path remotes (a bare repository on a USB stick) only.  Contract in
- * include/fieldbook/sync.h. */
+ * push this device's branch then relayed branches (sync layer: libgit2 + core).  How the
+ * remote is reached (path in this process; ssh and https in a watched child process) is
+ * transport.c's business.  Contract in include/fieldbook/sync.h. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,31 +48,18 @@ struct push_result {
 	char msg[512];
 };
 
-static int push_ref_cb(const char *refname, const char *status, void *data)
+static int do_fetch(struct fb_sync *s, const struct sync_remote_cfg *remote, const char *name,
+		    struct fb_error *err)
 {
-	struct push_result *r = data;
-
-	if (status) {
-		r->rejected++;
-		snprintf(r->msg, sizeof r->msg, "%s: %s", refname, status);
-	}
-	return 0;
-}
-
-static int do_fetch(struct fb_sync *s, git_remote *remote, const char *name, struct fb_error *err)
-{
-	git_fetch_options fo;
-	char spec[256];
-	char *specs[1] = {spec};
+	char spec[256], mspec[256];
+	char *specs[2] = {spec, mspec};
 	git_strarray arr = {specs, 1};
 
-	git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
-	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
-	fo.prune = GIT_FETCH_NO_PRUNE;
 	snprintf(spec, sizeof spec, "+refs/heads/dev/*:refs/fieldbook/staging/%s/dev/*", name);
-	if (git_remote_fetch(remote, &arr, &fo, NULL) < 0)
-		return sync_git_error(err, _("fetch from the remote"));
-	return 0;
+	snprintf(mspec, sizeof mspec, "+refs/heads/main:refs/fieldbook/staging/%s/main", name);
+	if (s->publish) /* HQ's snapshot branch too (publish.c) */
+		arr.count = 2;
+	return sync_transport_fetch(s, remote, arr.strings, arr.count, err);
 }
 
 struct push_item {
@@ -112,6 +99,22 @@ static int push_list(struct fb_sync *s, const char *name, struct push_item **out
 			if (h < 0)
 				rc = h;
 			it2.has_remote = h == 1;
+			/* Our own branch is ours alone: if the remote's copy is not an ancestor of
+			 * ours, another computer writes under this device id (a copied disk). */
+			if (rc == 0 && it2.has_remote && !strcmp(dev, s->me) &&
+			    !git_oid_equal(&it2.remote, &it2.local) &&
+			    git_graph_descendant_of(s->repo, &it2.local, &it2.remote) != 1) {
+				char msg[FB_ERROR_MESSAGE_MAX];
+				snprintf(msg, sizeof msg,
+					 _("another computer uses this device's id %s (a copied disk image?): "
+					   "remote %s holds changes under this id that this computer did not make. "
+					   "Nothing was overwritten and this computer's changes stay here; stop "
+					   "using one of the two copies and ask HQ (fieldbook bundle create gives "
+					   "HQ this computer's data)"),
+					 s->me, name);
+				fb_store_alarm(s->store, "cloned-device", msg, NULL);
+				rc = fb_error_set(err, FB_ECORRUPT, "device", "%s", msg);
+			}
 			if (rc == 0 && (!it2.has_remote ||
 					(!git_oid_equal(&it2.remote, &it2.local) &&
 					 git_graph_descendant_of(s->repo, &it2.local, &it2.remote) == 1))) {
@@ -133,6 +136,28 @@ static int push_list(struct fb_sync *s, const char *name, struct push_item **out
 		git_reference_free(r);
 	}
 	git_reference_iterator_free(it);
+	if (rc == 0 && s->publish) { /* HQ's snapshot branch (publish.c), when strictly ahead */
+		struct push_item m;
+		char sname[160];
+		int h;
+		memset(&m, 0, sizeof m);
+		snprintf(m.dev, sizeof m.dev, "main");
+		snprintf(sname, sizeof sname, "refs/fieldbook/staging/%s/main", name);
+		if ((h = sync_ref_oid(s, "refs/heads/main", &m.local, err)) == 1 &&
+		    (h = sync_ref_oid(s, sname, &m.remote, err)) >= 0) {
+			m.has_remote = h == 1;
+			if (!m.has_remote || (!git_oid_equal(&m.remote, &m.local) &&
+					      git_graph_descendant_of(s->repo, &m.local, &m.remote) == 1)) {
+				void *nn = realloc(items, (n + 1) * sizeof *items);
+				if (!nn)
+					h = fb_error_set(err, FB_ENOMEM, NULL, _("out of memory"));
+				else
+					(items = nn)[n++] = m;
+			}
+		}
+		if (h < 0)
+			rc = h;
+	}
 	if (rc < 0) {
 		free(items);
 		return rc;
@@ -144,8 +169,9 @@ static int push_list(struct fb_sync *s, const char *name, struct push_item **out
 
 /* Pushes the branches in items (own first, then the relayed ones in one go).  Returns 1 when
  * the remote rejected any (it moved meanwhile: fetch again), 0, or <0. */
-static int do_push(struct fb_sync *s, git_remote *remote, const char *name, struct push_item *items, size_t n,
-		   struct fb_sync_stats *st, struct fb_error *err)
+static int do_push(struct fb_sync *s, const struct sync_remote_cfg *remote, const char *name,
+		   struct push_item *items, size_t n, struct fb_sync_stats *st, char *why, size_t whycap,
+		   struct fb_error *err)
 {
 	size_t i, start = 0;
 	int rejected = 0, rc;
@@ -153,8 +179,6 @@ static int do_push(struct fb_sync *s, git_remote *remote, const char *name, stru
 	while (start < n) {
 		size_t end = (start == 0 && !strcmp(items[0].dev, s->me)) ? 1 : n;
 		char **specs = calloc(end - start, sizeof *specs);
-		git_strarray arr;
-		git_push_options po;
 		struct push_result pr = {0};
 		int64_t ops = 0, c;
 
@@ -166,33 +190,30 @@ static int do_push(struct fb_sync *s, git_remote *remote, const char *name, stru
 				rc = fb_error_set(err, FB_ENOMEM, NULL, _("out of memory"));
 				goto free_specs;
 			}
+			if (!strcmp(items[i].dev, "main")) { /* publish.c's snapshot branch */
+				snprintf(specs[i - start], 80, "refs/heads/main:refs/heads/main");
+				continue;
+			}
 			snprintf(specs[i - start], 80, "refs/heads/dev/%s:refs/heads/dev/%s", items[i].dev, items[i].dev);
 			if ((rc = sync_count_ops(s, items[i].has_remote ? &items[i].remote : NULL, &items[i].local, &c,
 						 err)) < 0)
 				goto free_specs;
 			ops += c;
 		}
-		arr.strings = specs;
-		arr.count = end - start;
-		git_push_options_init(&po, GIT_PUSH_OPTIONS_VERSION);
-		po.callbacks.push_update_reference = push_ref_cb;
-		po.callbacks.payload = &pr;
-		if (git_remote_push(remote, &arr, &po) < 0) {
-			const git_error *e = git_error_last();
-			if (e && e->message && (strstr(e->message, "fast-forward") || strstr(e->message, "fastforward"))) {
-				rejected = 1;
-				rc = 0;
-			} else {
-				rc = sync_git_error(err, _("send to the remote"));
-			}
+		/* a refused ref (non-fast-forward: the remote moved meanwhile) is pr.rejected */
+		if ((rc = sync_transport_push(s, remote, specs, end - start, &pr.rejected, pr.msg, sizeof pr.msg,
+					      err)) < 0)
 			goto free_specs;
-		}
 		if (pr.rejected) {
 			rejected = 1;
+			snprintf(why, whycap, "%s", pr.msg);
 		} else {
 			for (i = start; i < end; i++) {
 				char sname[160];
-				snprintf(sname, sizeof sname, "refs/fieldbook/staging/%s/dev/%s", name, items[i].dev);
+				if (!strcmp(items[i].dev, "main"))
+					snprintf(sname, sizeof sname, "refs/fieldbook/staging/%s/main", name);
+				else
+					snprintf(sname, sizeof sname, "refs/fieldbook/staging/%s/dev/%s", name, items[i].dev);
 				if ((rc = sync_ref_set(s, sname, &items[i].local, NULL, err)) < 0)
 					goto free_specs;
 			}
@@ -216,10 +237,10 @@ static int do_push(struct fb_sync *s, git_remote *remote, const char *name, stru
 int fb_sync_remote(struct fb_sync *s, const char *name, const char *url, struct fb_sync_stats *st,
 		   struct fb_error *err)
 {
-	git_remote *remote = NULL;
+	struct sync_remote_cfg *remote = NULL;
 	struct fb_sync_stats local = {0};
 	struct push_item *items = NULL;
-	char prefix[160], source[128];
+	char prefix[160], source[128], why[512] = "";
 	int64_t before = 0, after = 0;
 	size_t n;
 	int rc, round;
@@ -231,33 +252,23 @@ int fb_sync_remote(struct fb_sync *s, const char *name, const char *url, struct 
 				    _("'%s' is not a remote name: use 1-64 of a-z 0-9 _ -"), name);
 	switch (fb_sync_url_kind(url)) {
 	case FB_URL_PATH:
+		if ((rc = check_path_remote(name, url, err)) < 0)
+			return rc;
 		break;
 	case FB_URL_SSH:
 	case FB_URL_HTTPS:
-		return fb_error_set(err, FB_EINVAL, "remote",
-				    _("the remote %s is %s: this version of fieldbook syncs with a path (a bare "
-				      "repository, e.g. on a USB stick) and with bundle files only; use `fieldbook "
-				      "bundle create FILE` to send data another way"), name, url);
+		break;
 	default:
 		return fb_error_set(err, FB_EINVAL, "remote", _("the remote %s has no usable URL"), name);
 	}
-	if ((rc = check_path_remote(name, url, err)) < 0)
-		return rc;
+	/* settings (host key, key and token files, timeout): transport.c */
+	if (!(remote = malloc(sizeof *remote)))
+		return fb_error_set(err, FB_ENOMEM, NULL, _("out of memory"));
+	if ((rc = sync_remote_cfg_load(s, name, url, remote, err)) < 0)
+		goto out;
 	s->nseen = 0;
-	if ((rc = fb_conflict_count(s->store, &before, err)) < 0)
-		return rc;
-	if ((rc = fb_sync_ingest(s, st, err)) < 0)
-		return rc;
-	{
-		/* Anonymous, and without the url.*.insteadOf scan: libgit2 1.5.1 leaks pcre2 match
-		 * data for every config key that does not match it; a path needs no rewriting. */
-		git_remote_create_options ro;
-		git_remote_create_options_init(&ro, GIT_REMOTE_CREATE_OPTIONS_VERSION);
-		ro.repository = s->repo;
-		ro.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF | GIT_REMOTE_CREATE_SKIP_DEFAULT_FETCHSPEC;
-		if (git_remote_create_with_opts(&remote, url, &ro) < 0)
-			return sync_git_error(err, _("use the remote"));
-	}
+	if ((rc = fb_conflict_count(s->store, &before, err)) < 0 || (rc = fb_sync_ingest(s, st, err)) < 0)
+		goto out;
 	snprintf(prefix, sizeof prefix, "refs/fieldbook/staging/%s/dev/", name);
 	snprintf(source, sizeof source, _("remote %s"), name);
 	for (round = 0; round < PUSH_ROUNDS; round++) {
@@ -266,7 +277,7 @@ int fb_sync_remote(struct fb_sync *s, const char *name, const char *url, struct 
 		    (rc = fb_sync_seal(s, st, err)) < 0 ||
 		    (rc = push_list(s, name, &items, &n, err)) < 0)
 			break;
-		rc = do_push(s, remote, name, items, n, st, err);
+		rc = do_push(s, remote, name, items, n, st, why, sizeof why, err);
 		free(items);
 		items = NULL;
 		if (rc <= 0)
@@ -275,9 +286,11 @@ int fb_sync_remote(struct fb_sync *s, const char *name, const char *url, struct 
 	}
 	if (rc == 1)
 		rc = fb_error_set(err, FB_EIO, "remote",
-				  _("the remote %s kept refusing the changes (it changed during every try); "
-				    "everything stays saved on this computer: sync again later"), name);
-	git_remote_free(remote);
+				  _("the remote %s kept refusing the changes (it changed during every try, or "
+				    "refuses them: %s); everything stays saved on this computer: sync again later"),
+				  name, why);
+out:
+	free(remote);
 	if (rc < 0)
 		return rc;
 	if ((rc = fb_conflict_count(s->store, &after, err)) < 0)

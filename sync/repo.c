@@ -1,6 +1,7 @@
 /* repo.c - the bare repository of the data directory: opening it, the sync lock, sealing
  * this device's ops into change files and commits, reconciling after a crash (sync layer:
  * libgit2 + core).  Contract in include/fieldbook/sync.h. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -130,6 +131,30 @@ enum fb_url_kind fb_sync_url_kind(const char *url)
 	return FB_URL_PATH;
 }
 
+/* Removes *.lock files in dir and, below refs/, in its subdirectories (depth-limited). */
+static void remove_stale_locks(const char *dir, int depth)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		char p[4608];
+		size_t n = strlen(e->d_name);
+		struct stat sb;
+		if (e->d_name[0] == '.' || (size_t)snprintf(p, sizeof p, "%s/%s", dir, e->d_name) >= sizeof p)
+			continue;
+		if (lstat(p, &sb) != 0)
+			continue;
+		if (S_ISREG(sb.st_mode) && n > 5 && !strcmp(e->d_name + n - 5, ".lock"))
+			unlink(p);
+		else if (S_ISDIR(sb.st_mode) && depth < 8 && (depth > 0 || !strcmp(e->d_name, "refs")))
+			remove_stale_locks(p, depth + 1);
+	}
+	closedir(d);
+}
+
 static int take_lock(struct fb_sync *s, const char *dir, struct fb_error *err)
 {
 	char path[4096];
@@ -185,6 +210,9 @@ int fb_sync_open(struct fb_sync **out, struct fb_store *store, struct fb_error *
 		}
 		chmod(path, 0700); /* the data directory is 0700 already; this keeps it so if moved */
 	}
+	/* We hold the sync lock, so no other fieldbook uses the repository: a *.lock file
+	 * left in it is from a sync that was killed (libgit2 writes X.lock, then renames it). */
+	remove_stale_locks(path, 0);
 	if ((rc = sync_reconcile(s, err)) < 0)
 		goto fail;
 	*out = s;

@@ -18,9 +18,16 @@ struct fb_sync {
 	char own_ref[64];
 	void (*notify)(const char *msg, void *ctx);
 	void *notify_ctx;
+	/* fb_sync_set_progress (transport.c) */
+	void (*progress)(const char *phase, uint64_t objects_done, uint64_t objects_total, uint64_t bytes,
+			 void *ctx);
+	void *progress_ctx;
 	/* devices that gave new ops in this session (for the "from N devices" figure) */
 	char (*seen)[FB_ID_LEN + 1];
 	size_t nseen, capseen;
+	/* publishing (fb_sync_set_publish): fetch refs/heads/main into
+	 * refs/fieldbook/staging/<remote>/main, and push it when it is strictly ahead */
+	int publish;
 };
 
 /* err from libgit2's last error: "could not WHAT: <libgit2 message>"; returns FB_EIO. */
@@ -49,5 +56,42 @@ int sync_advance(struct fb_sync *s, const char *dev, const git_oid *target, cons
 /* sync_advance for every ref under prefix ("refs/fieldbook/staging/usb/dev/"). */
 int sync_advance_all(struct fb_sync *s, const char *prefix, const char *source,
 		     struct fb_sync_stats *st, struct fb_error *err);
+
+/* transport.c: how fetch and push reach a remote.  A path remote is used in this process;
+ * ssh:// and http(s):// remotes are used by a forked child process (it opens the
+ * repository itself) watched by this one: no line from the child for `timeout` seconds, or
+ * SIGINT, and the child is killed (SIGKILL) with a plain-words error.  Settings come from
+ * the configuration file (fb_config_default_path), section [remote "NAME"]:
+ *   host-key    "SHA256:<base64>": the ssh server's key fingerprint; required for ssh
+ *   key-file    the ssh private key (ed25519); default DATA_DIR/ssh/id_ed25519, tried
+ *               after the ssh agent (when SSH_AUTH_SOCK names a socket)
+ *   token-file  the https token (a file only its owner can read); user "fieldbook"
+ *   user        the ssh or https user when the URL names none ("git" / "fieldbook")
+ *   timeout     seconds without progress before giving up (default 60;
+ *               FIELDBOOK_SYNC_TIMEOUT in the environment overrides it) */
+#define SYNC_DEFAULT_TIMEOUT 60
+struct sync_remote_cfg {
+	char name[72];
+	char url[4096];
+	enum fb_url_kind kind;
+	char host[256]; /* for messages: "cannot reach HOST:PORT" */
+	int port;
+	char user[128];
+	char host_key[64];
+	char key_file[4096];
+	char token_file[4096];
+	int timeout;
+};
+/* Fills rc for remote name at url: the settings above, checked (a token or key file
+ * others can read is refused). */
+int sync_remote_cfg_load(struct fb_sync *s, const char *name, const char *url, struct sync_remote_cfg *rc,
+			 struct fb_error *err);
+/* Fetches the refspecs specs[0..n) from the remote into this repository. */
+int sync_transport_fetch(struct fb_sync *s, const struct sync_remote_cfg *rc, char **specs, size_t n,
+			 struct fb_error *err);
+/* Pushes specs[0..n); *refused gets the number of refs the remote refused (why: the last
+ * reason, "REF: STATUS"). */
+int sync_transport_push(struct fb_sync *s, const struct sync_remote_cfg *rc, char **specs, size_t n,
+			int *refused, char *why, size_t whycap, struct fb_error *err);
 
 #endif

@@ -33,13 +33,14 @@ const struct cli_command cli_commands[] = {
 	{"fields", "[KIND]", N_("fields of a kind: types, choice codes and labels"), 0, cmd_fields},
 	{"dump", "", N_("every record and field, unmasked, conflicts included, canonical order"), 1,
 	 cmd_dump},
-	{"check", "[--state-digest]", N_("check the database; --state-digest prints a hash of the state"),
+	{"check", "[--state-digest | --snapshot-tree]",
+	 N_("check the database; --state-digest prints a hash of the state, --snapshot-tree the tree id of its snapshot"),
 	 1, cmd_check},
 	{"rebuild", "", N_("re-derive all records from the op log"), 1, cmd_rebuild},
-	{"remote", "add NAME URL [--host-key SHA256:...] [--token-file FILE] | list | remove NAME",
+	{"remote", "add NAME URL [--host-key SHA256:...] [--token-file FILE] [--key-file FILE] | list | remove NAME",
 	 N_("add, list or remove the remotes this computer syncs with"), 0, cmd_remote},
-	{"sync", "[NAME]", N_("send and receive changes with one remote, or all of them"), 1, cmd_sync},
-	{"bundle", "create FILE | read FILE",
+	{"sync", "[NAME] [--publish]", N_("send and receive changes with one remote, or all of them"), 1, cmd_sync},
+	{"bundle", "create FILE [--for NAME] | read FILE",
 	 N_("write all data to a bundle file, or read one (no network needed)"), 1, cmd_bundle},
 	{"screen", "[--size COLSxROWS] [--keys KEYS | --keys-file FILE]",
 	 N_("run the terminal interface headless: keys from a script, the screen on stdout"), 1,
@@ -286,6 +287,8 @@ int cmd_check(struct fb_store *s, int argc, char **argv)
 		printf("%s\n", digest);
 		return CLI_OK;
 	}
+	if (argc == 2 && !strcmp(argv[1], "--snapshot-tree"))
+		return cli_snapshot_tree(s);
 	if (argc != 1)
 		return cli_usage("check", _("unknown argument '%s'"), argv[1]);
 	if (fb_store_check(s, &err) < 0)

@@ -58,5 +58,11 @@ int cmd_screen(struct fb_store *s, int argc, char **argv);
 int cmd_remote(struct fb_store *s, int argc, char **argv);
 int cmd_sync(struct fb_store *s, int argc, char **argv);
 int cmd_bundle(struct fb_store *s, int argc, char **argv);
+/* cli_publish.c: after `sync --publish` synced the remotes (ok[i]: remote i did), commits the
+ * snapshot on main and pushes it to each of them; prints "published main: tree <id>". */
+struct fb_sync;
+int cli_publish(struct fb_sync *sync, size_t n, char *const *names, char *const *urls, const int *ok);
+/* `check --snapshot-tree`: prints the tree id the published snapshot would have. */
+int cli_snapshot_tree(struct fb_store *s);
 
 #endif

@@ -1,6 +1,7 @@
 /* cli_sync.c - the sync commands: remote add/list/remove, sync, bundle create/read (tui
  * layer: calls the sync API of include/fieldbook/sync.h, never libgit2).  Remotes live in
- * the configuration file as [remote "NAME"] url = ..., host-key = ..., token-file = ....
+ * the configuration file as [remote "NAME"] url = ..., host-key = ..., token-file = ...,
+ * key-file = ... (read by the sync layer's transport.c).
  * Exit status: 0 done, 1 failed (the message says what to do), 2 usage. */
 #include <limits.h>
 #include <stdio.h>
@@ -53,8 +54,8 @@ static int remote_add(int argc, char **argv)
 {
 	struct fb_config *cfg = NULL;
 	struct fb_error err = {0};
-	const char *name, *url, *host_key = NULL, *token = NULL;
-	char path[4096], key[128], abs[PATH_MAX], tok[PATH_MAX];
+	const char *name, *url, *host_key = NULL, *token = NULL, *keyfile = NULL;
+	char path[4096], key[128], abs[PATH_MAX], tok[PATH_MAX], kf[PATH_MAX];
 	int i, rc = CLI_OK;
 
 	if (argc < 4)
@@ -70,6 +71,10 @@ static int remote_add(int argc, char **argv)
 			token = argv[++i];
 		else if (!strncmp(argv[i], "--token-file=", 13))
 			token = argv[i] + 13;
+		else if (!strcmp(argv[i], "--key-file") && i + 1 < argc)
+			keyfile = argv[++i];
+		else if (!strncmp(argv[i], "--key-file=", 11))
+			keyfile = argv[i] + 11;
 		else
 			return cli_usage("remote", _("unknown argument '%s'"), argv[i]);
 	}
@@ -92,8 +97,21 @@ static int remote_add(int argc, char **argv)
 			url = abs;
 		}
 		break;
-	default:
+	default: { /* user:password@ in a URL would keep a password in the settings */
+		const char *auth = strstr(url, "://"), *at, *end;
+		if (auth) {
+			auth += 3;
+			end = auth + strcspn(auth, "/?#");
+			at = memchr(auth, '@', (size_t)(end - auth));
+			if (at && memchr(auth, ':', (size_t)(at - auth))) {
+				fprintf(stderr, _("fieldbook: the URL contains a password; fieldbook never keeps one in "
+						  "its settings: put the token in a file only you can read and give "
+						  "--token-file FILE\n"));
+				return CLI_FAIL;
+			}
+		}
 		break;
+	}
 	}
 	if (host_key && !host_key_ok(host_key)) {
 		fprintf(stderr, _("fieldbook: --host-key takes the server key's fingerprint as `ssh-keygen -lf "
@@ -106,6 +124,13 @@ static int remote_add(int argc, char **argv)
 			return CLI_FAIL;
 		}
 		token = tok;
+	}
+	if (keyfile) {
+		if (access(keyfile, R_OK) < 0 || !realpath(keyfile, kf)) {
+			fprintf(stderr, _("fieldbook: cannot read the key file %s\n"), keyfile);
+			return CLI_FAIL;
+		}
+		keyfile = kf;
 	}
 	if (load_cfg(&cfg, path, sizeof path, &err) < 0)
 		return cli_fail(&err);
@@ -123,6 +148,9 @@ static int remote_add(int argc, char **argv)
 		goto fail;
 	snprintf(key, sizeof key, "remote.%s.token-file", name);
 	if (token && fb_config_set(cfg, key, token, &err) < 0)
+		goto fail;
+	snprintf(key, sizeof key, "remote.%s.key-file", name);
+	if (keyfile && fb_config_set(cfg, key, keyfile, &err) < 0)
 		goto fail;
 	if (fb_config_write(cfg, path, &err) < 0)
 		goto fail;
@@ -164,7 +192,7 @@ static int list_cb(const char *name, const char *url, void *ctx)
 
 static int remote_remove(const char *name)
 {
-	static const char *const keys[] = {"url", "host-key", "token-file"};
+	static const char *const keys[] = {"url", "host-key", "token-file", "key-file", "user", "timeout"};
 	struct fb_config *cfg = NULL;
 	struct fb_error err = {0};
 	char path[4096], key[128];
@@ -220,8 +248,39 @@ int cmd_remote(struct fb_store *unused, int argc, char **argv)
 	return cli_usage("remote", _("remote needs add, list or remove, not '%s'"), argv[1]);
 }
 
+/* Network progress: one updating line on stderr, only when it is a terminal. */
+static struct {
+	const char *remote;
+	int shown;
+} progress_line;
+
+static void progress_clear(void)
+{
+	if (progress_line.shown)
+		fputs("\r\033[K", stderr);
+	progress_line.shown = 0;
+}
+
+static void progress_cb(const char *phase, uint64_t done, uint64_t total, uint64_t bytes, void *ctx)
+{
+	double b = (double)bytes;
+	const char *unit = "B";
+
+	if (b >= 1024 * 1024)
+		b /= 1024 * 1024, unit = "MiB";
+	else if (b >= 1024)
+		b /= 1024, unit = "KiB";
+	fprintf(stderr, "\r%s %s: %llu/%llu objects, %.1f %s\033[K",
+		!strcmp(phase, "push") ? _("sending to") : _("receiving from"),
+		progress_line.remote ? progress_line.remote : "", (unsigned long long)done,
+		(unsigned long long)total, b, unit);
+	fflush(stderr);
+	progress_line.shown = 1;
+}
+
 static void notify_cb(const char *msg, void *ctx)
 {
+	progress_clear();
 	fprintf(stderr, "fieldbook: %s\n", msg);
 }
 
@@ -278,13 +337,18 @@ int cmd_sync(struct fb_store *s, int argc, char **argv)
 	int ok[SYNC_MAX_REMOTES];
 	char path[4096], what[96];
 	size_t i;
-	int pass, failed = 0;
+	int pass, failed = 0, publish = 0, j, rc;
 
-	if (argc > 2)
-		return cli_usage("sync", _("sync takes at most one remote NAME"));
-	if (argc == 2 && argv[1][0] == '-')
-		return cli_usage("sync", _("unknown argument '%s'"), argv[1]);
-	a.only = argc == 2 ? argv[1] : NULL;
+	for (j = 1; j < argc; j++) {
+		if (!strcmp(argv[j], "--publish"))
+			publish = 1;
+		else if (argv[j][0] == '-')
+			return cli_usage("sync", _("unknown argument '%s'"), argv[j]);
+		else if (a.only)
+			return cli_usage("sync", _("sync takes at most one remote NAME"));
+		else
+			a.only = argv[j];
+	}
 	if (load_cfg(&cfg, path, sizeof path, &err) < 0)
 		return cli_fail(&err);
 	each_remote(cfg, collect_cb, &a);
@@ -303,6 +367,9 @@ int cmd_sync(struct fb_store *s, int argc, char **argv)
 		goto cleanup;
 	}
 	fb_sync_set_notify(sync, notify_cb, NULL);
+	if (isatty(STDERR_FILENO))
+		fb_sync_set_progress(sync, progress_cb, NULL);
+	fb_sync_set_publish(sync, publish); /* fetch (and push) main too: cli_publish.c */
 	memset(st, 0, sizeof st);
 	/* Pass 1 syncs each remote; pass 2 gives the earlier remotes what the later ones
 	 * brought, so one run relays between a USB stick and HQ. */
@@ -311,7 +378,10 @@ int cmd_sync(struct fb_store *s, int argc, char **argv)
 			struct fb_sync_stats one = {0};
 			if (pass == 1 && (i + 1 == a.n || !ok[i]))
 				continue;
-			if (fb_sync_remote(sync, a.names[i], a.urls[i], &one, &err) < 0) {
+			progress_line.remote = a.names[i];
+			rc = fb_sync_remote(sync, a.names[i], a.urls[i], &one, &err);
+			progress_clear();
+			if (rc < 0) {
 				fprintf(stderr, _("fieldbook: sync with %s failed: %s\n"), a.names[i], err.message);
 				ok[i] = 0;
 				failed = 1;
@@ -329,6 +399,8 @@ int cmd_sync(struct fb_store *s, int argc, char **argv)
 		if (st[i].quarantined)
 			failed = 1;
 	}
+	if (publish && cli_publish(sync, a.n, a.names, a.urls, ok) != CLI_OK)
+		failed = 1;
 cleanup:
 	fb_sync_free(sync);
 	for (i = 0; i < a.n; i++) {
@@ -343,17 +415,25 @@ int cmd_bundle(struct fb_store *s, int argc, char **argv)
 	struct fb_sync *sync = NULL;
 	struct fb_sync_stats st = {0};
 	struct fb_error err = {0};
-	size_t nrefs = 0;
+	size_t nrefs = 0, nprereq = 0;
+	const char *for_remote = NULL;
 	int rc;
 
-	if (argc != 3 || (strcmp(argv[1], "create") && strcmp(argv[1], "read")))
-		return cli_usage("bundle", _("use `fieldbook bundle create FILE` or `fieldbook bundle read FILE`"));
+	if (argc == 5 && !strcmp(argv[1], "create") && !strcmp(argv[3], "--for")) /* only NAME lacks */
+		for_remote = argv[4];
+	else if (argc == 4 && !strcmp(argv[1], "create") && !strncmp(argv[3], "--for=", 6))
+		for_remote = argv[3] + 6;
+	else if (argc != 3 || (strcmp(argv[1], "create") && strcmp(argv[1], "read")))
+		return cli_usage("bundle", _("use `fieldbook bundle create FILE [--for NAME]` or `fieldbook bundle read FILE`"));
 	if (fb_sync_open(&sync, s, &err) < 0)
 		return cli_fail(&err);
 	fb_sync_set_notify(sync, notify_cb, NULL);
 	if (!strcmp(argv[1], "create")) {
-		rc = fb_sync_bundle_create(sync, argv[2], &nrefs, &err);
-		if (rc == 0)
+		rc = fb_sync_bundle_create_for(sync, argv[2], for_remote, &nrefs, &nprereq, &err);
+		if (rc == 0 && for_remote)
+			printf(_("wrote %s: the data of %zu device%s that %s does not have yet (needs %zu earlier commit%s)\n"),
+			       argv[2], nrefs, nrefs == 1 ? "" : "s", for_remote, nprereq, nprereq == 1 ? "" : "s");
+		else if (rc == 0)
 			printf(_("wrote %s: the data of %zu device%s\n"), argv[2], nrefs, nrefs == 1 ? "" : "s");
 	} else {
 		rc = fb_sync_bundle_read(sync, argv[2], &st, &err);

@@ -30,7 +30,8 @@ enum {
 	CTX_PICKER = 1 << 5,
 	CTX_PROMPT = 1 << 6,
 	CTX_HELP = 1 << 7,
-	CTX_HISTORY = 1 << 8
+	CTX_HISTORY = 1 << 8,
+	CTX_SYNC = 1 << 9
 };
 
 enum tui_action {
@@ -67,7 +68,10 @@ enum tui_action {
 	ACT_CLEAR_FIELD,
 	ACT_TOGGLE,
 	ACT_ACCEPT,
-	ACT_REVEAL
+	ACT_REVEAL,
+	ACT_SYNC,
+	ACT_BUNDLE_WRITE,
+	ACT_BUNDLE_READ
 };
 
 struct tui_action_def {
@@ -183,6 +187,9 @@ void tui_record_open(struct tui *t, const char *id);
 void tui_form_open(struct tui *t, const struct fb_kind *kind, const char *edit_id,
 		   const struct fb_kv *prefill, size_t nprefill);
 void tui_help_open(struct tui *t);
+/* The sync screen (tui_sync.c): the remotes of the configuration file, sync one or all,
+ * write or read a bundle file. */
+void tui_sync_open(struct tui *t);
 /* The help screen's text on out (`fieldbook help keys`; the man page is checked against it). */
 void tui_print_keys(FILE *out);
 /* A picker over choices of field (multi: several), calls done with the codes chosen

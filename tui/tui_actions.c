@@ -9,15 +9,15 @@
 #include "fieldbook/i18n.h"
 #include "tui.h"
 
-#define LISTS (CTX_HOME | CTX_LIST | CTX_RECORD | CTX_HELP | CTX_HISTORY)
+#define LISTS (CTX_HOME | CTX_LIST | CTX_RECORD | CTX_HELP | CTX_HISTORY | CTX_SYNC)
 #define TEXT (CTX_FORM | CTX_PROMPT | CTX_PICKER)
 
 const struct tui_action_def tui_actions[] = {
 	{ACT_HELP, CTX_GLOBAL, KEY_F(1), "F1", "help", N_("show the keys")},
-	{ACT_HELP, CTX_HOME | CTX_LIST | CTX_RECORD | CTX_HISTORY, '?', "?", "help", N_("show the keys")},
+	{ACT_HELP, CTX_HOME | CTX_LIST | CTX_RECORD | CTX_HISTORY | CTX_SYNC, '?', "?", "help", N_("show the keys")},
 	{ACT_BACK, CTX_GLOBAL, 27, "Esc", "back", N_("back, or cancel (asks before losing changes)")},
 	{ACT_BACK, LISTS, 'q', "q", "back", N_("back; on the home screen: quit")},
-	{ACT_QUIT, CTX_HOME | CTX_LIST | CTX_RECORD | CTX_HISTORY | CTX_HELP, 'Q', "Q", "quit",
+	{ACT_QUIT, CTX_HOME | CTX_LIST | CTX_RECORD | CTX_HISTORY | CTX_HELP | CTX_SYNC, 'Q', "Q", "quit",
 	 N_("quit fieldbook")},
 	{ACT_UP, LISTS | CTX_PICKER, KEY_UP, "Up", "up", N_("move up")},
 	{ACT_UP, LISTS, 'k', "k", "up", N_("move up")},
@@ -32,6 +32,10 @@ const struct tui_action_def tui_actions[] = {
 	 N_("search by name, ID number, mobile (or its last 4 digits) or words")},
 	{ACT_NEW, CTX_HOME | CTX_LIST, 'n', "n", "new",
 	 N_("new record (on the home screen: sign up a person)")},
+	{ACT_SYNC, CTX_HOME, 'S', "S", "sync", N_("sync with every remote (or write a bundle)")},
+	{ACT_SYNC, CTX_SYNC, '\n', "Enter", "sync", N_("sync with the selected remote (the first line: every remote)")},
+	{ACT_BUNDLE_WRITE, CTX_SYNC, 'b', "b", "write-bundle", N_("write a bundle file, for a computer without a network")},
+	{ACT_BUNDLE_READ, CTX_SYNC, 'r', "r", "read-bundle", N_("read a bundle file")},
 	{ACT_EDIT, CTX_RECORD, 'e', "e", "edit", N_("edit the record")},
 	{ACT_ADD_NOTE, CTX_RECORD, 'a', "a", "add-note", N_("add a note to the record")},
 	{ACT_HISTORY, CTX_RECORD, 'h', "h", "history", N_("history of every field: value, who, when, device")},

@@ -1,7 +1,7 @@
 /* tui_home.c - the home screen: record kinds with their counts (tui layer).
  *
  * Enter opens a kind's list; `n` starts the one-minute sign-up (a new person); `/`
- * searches everything. */
+ * searches everything; `S` opens the sync screen. */
 #include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,10 +24,10 @@ static void home_draw(struct tui *t, struct tui_screen *s)
 	char hints[256], line[160];
 	size_t i;
 
-	snprintf(hints, sizeof hints, _("%s open  %s sign up  %s search  %s help  %s quit"),
+	snprintf(hints, sizeof hints, _("%s open  %s sign up  %s search  %s sync  %s help  %s quit"),
 		 tui_key_for(CTX_HOME, ACT_OPEN), tui_key_for(CTX_HOME, ACT_NEW),
-		 tui_key_for(CTX_HOME, ACT_SEARCH), tui_key_for(CTX_HOME, ACT_HELP),
-		 tui_key_for(CTX_HOME, ACT_QUIT));
+		 tui_key_for(CTX_HOME, ACT_SEARCH), tui_key_for(CTX_HOME, ACT_SYNC),
+		 tui_key_for(CTX_HOME, ACT_HELP), tui_key_for(CTX_HOME, ACT_QUIT));
 	tui_frame(t, _("fieldbook - union field records"), hints);
 	for (i = 0; i < NKINDS && (int)i + 2 < t->rows - 2; i++) {
 		const struct fb_kind *k = fb_kind_find(home_kinds[i]);
@@ -71,6 +71,9 @@ static void home_key(struct tui *t, struct tui_screen *s, enum tui_action a, int
 		break;
 	case ACT_SEARCH:
 		tui_prompt(t, _("Search:"), "", home_search_done, NULL);
+		break;
+	case ACT_SYNC:
+		tui_sync_open(t);
 		break;
 	case ACT_BACK:
 		/* q quits from home; Esc (pressed once too often) stays */

@@ -63,6 +63,14 @@ void fb_sync_free(struct fb_sync *sync);
 /* Plain-words notices (a quarantined branch, an ignored ref) as they happen; NULL = none. */
 void fb_sync_set_notify(struct fb_sync *sync, void (*cb)(const char *msg, void *ctx), void *ctx);
 
+/* Progress of the network steps, as they happen (at most ~10 calls a second): phase
+ * "fetch" (objects received of objects_total, bytes received) or "push" (objects sent of
+ * objects_total, bytes sent).  Called in this process, from fb_sync_remote; NULL = none. */
+void fb_sync_set_progress(struct fb_sync *sync,
+			  void (*cb)(const char *phase, uint64_t objects_done, uint64_t objects_total,
+				     uint64_t bytes, void *ctx),
+			  void *ctx);
+
 /* Seals every unsealed op of this device (change files of at most 100,000 ops each). */
 int fb_sync_seal(struct fb_sync *sync, struct fb_sync_stats *stats, struct fb_error *err);
 
@@ -72,8 +80,13 @@ int fb_sync_ingest(struct fb_sync *sync, struct fb_sync_stats *stats, struct fb_
 
 /* Full sync with a remote repository: fetch into staging refs, integrate, ingest, seal,
  * push this device's branch, then every other device branch strictly ahead of the
- * remote's (relay); a rejected push is retried after a new fetch (3 rounds).  Only path
- * remotes (a bare repository on a USB stick: a path or file:// URL) in this version. */
+ * remote's (relay); a rejected push is retried after a new fetch (3 rounds).  A path or
+ * file:// URL (a bare repository on a USB stick), ssh:// (agent, then the device's key
+ * file; the server's host key must be pinned: remote.NAME.host-key) or http(s):// (a
+ * token).  Network steps run in a child process and give up after remote.NAME.timeout
+ * seconds without progress (default 60) or on SIGINT; the errors say in plain words what
+ * happened (cannot reach, key refused, host key changed) and nothing local is lost.  The
+ * remote's settings are read from the configuration file (see sync/sync_int.h). */
 int fb_sync_remote(struct fb_sync *sync, const char *name, const char *url,
 		   struct fb_sync_stats *stats, struct fb_error *err);
 
@@ -81,11 +94,43 @@ int fb_sync_remote(struct fb_sync *sync, const char *name, const char *url,
  * temporary file and renamed).  *nrefs (may be NULL) gets the branch count. */
 int fb_sync_bundle_create(struct fb_sync *sync, const char *path, size_t *nrefs,
 			  struct fb_error *err);
+/* The same, for what the remote named remote is not known to have (NULL: everything):
+ * its staging refs (what it had at the last fetch or push) become the bundle's
+ * prerequisites, and the pack leaves out everything reachable from them; only branches
+ * with something new are listed.  FB_EINVAL when the remote was never synced with, or
+ * has everything already.  *nprereq (may be NULL) gets the prerequisite count. */
+int fb_sync_bundle_create_for(struct fb_sync *sync, const char *path, const char *remote, size_t *nrefs,
+			      size_t *nprereq, struct fb_error *err);
 
 /* Reads a git bundle file (ours or one `git bundle create` made): checks the header and
  * prerequisites, stores the pack, then integrates and ingests its device branches like a
  * fetch.  Refs outside refs/heads/dev/ are ignored (with a notice). */
 int fb_sync_bundle_read(struct fb_sync *sync, const char *path, struct fb_sync_stats *stats,
 			struct fb_error *err);
+
+/* ---- HQ's published snapshot (publish.c) ----
+ *
+ * refs/heads/main holds snapshots: FORMAT, README.txt, state/<kind>/<xx>.tsv (the canonical
+ * dump of fb_store_dump, split by kind and the first two hex digits of the record id) and
+ * log/<device>/ (each device branch's own log tree, reused by oid), devices/<id>.txt.  The
+ * same set of ops gives the same tree id on any machine. */
+
+/* The tree id (40 hex digits and a NUL in tree_hex) of the snapshot of the current data,
+ * without sealing: this device's unsealed changes are in state/ but not yet in log/. */
+int fb_sync_snapshot_tree(struct fb_sync *sync, char *tree_hex, struct fb_error *err);
+
+/* Publishing mode for fb_sync_remote: also fetch the remote's refs/heads/main (into
+ * refs/fieldbook/staging/<remote>/main) and push refs/heads/main when it is strictly
+ * ahead of it (fast-forward only). */
+void fb_sync_set_publish(struct fb_sync *sync, int on);
+
+/* Ingests, seals, then commits the snapshot on refs/heads/main.  Parents: the previous
+ * main, fast-forwarded to a remote's main that contains it, plus any remote main that
+ * went its own way (another coordinator).  No commit when the tree is unchanged;
+ * *committed (may be NULL) says whether one was made.  tree_hex gets the tree id. */
+int fb_sync_publish(struct fb_sync *sync, char *tree_hex, int *committed, struct fb_error *err);
+/* 1 when the remote's main (as of the last fetch or push in publishing mode) is this
+ * computer's refs/heads/main, 0 when not, <0 on error. */
+int fb_sync_main_pushed(struct fb_sync *sync, const char *remote, struct fb_error *err);
 
 #endif
