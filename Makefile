@@ -67,7 +67,7 @@ FUZZ_LONG_SECONDS ?= 300
 MAN_PAGES = $(sort $(wildcard man/*.[0-9]))
 
 .SECONDARY:
-.PHONY: man all deps-check deps check unit asan fuzz-build fuzz run install uninstall clean lint-man
+.PHONY: bench man all deps-check deps check unit asan fuzz-build fuzz run install uninstall clean lint-man
 
 all: deps-check $(BUILD)/fieldbook
 
@@ -154,6 +154,12 @@ check: deps
 run: deps
 	@$(MAKE) --no-print-directory all
 	@$(BUILD)/fieldbook
+
+# Benchmarks (not part of check: they build a 1M-record store, ~5 GB, and take minutes).
+bench: all
+	bench/run --records 1000000
+	bench/bench_tui.sh
+	bench/bench_sync.sh
 
 # The KEYS section of fieldbook(1) is made from the TUI's action table.
 man: $(BUILD)/fieldbook
