@@ -12,11 +12,11 @@
 
 #define PUSH_ROUNDS 3
 
-static int valid_remote_name(const char *name)
+int fb_sync_remote_name_ok(const char *name)
 {
 	size_t n = strlen(name), i;
 
-	if (n < 1 || n > 64)
+	if (n < 1 || n > 32)
 		return 0;
 	for (i = 0; i < n; i++)
 		if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= '0' && name[i] <= '9') || name[i] == '_' ||
@@ -247,7 +247,7 @@ int fb_sync_remote(struct fb_sync *s, const char *name, const char *url, struct 
 
 	if (!st)
 		st = &local;
-	if (!valid_remote_name(name))
+	if (!fb_sync_remote_name_ok(name))
 		return fb_error_set(err, FB_EINVAL, "remote",
 				    _("'%s' is not a remote name: use 1-64 of a-z 0-9 _ -"), name);
 	switch (fb_sync_url_kind(url)) {

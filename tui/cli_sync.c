@@ -14,19 +14,6 @@
 #include "fieldbook/i18n.h"
 #include "fieldbook/sync.h"
 
-static int remote_name_ok(const char *name)
-{
-	size_t n = strlen(name), i;
-
-	if (n < 1 || n > 32)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= '0' && name[i] <= '9') || name[i] == '_' ||
-		      name[i] == '-'))
-			return 0;
-	return 1;
-}
-
 static int load_cfg(struct fb_config **cfg, char *path, size_t cap, struct fb_error *err)
 {
 	int rc;
@@ -78,7 +65,7 @@ static int remote_add(int argc, char **argv)
 		else
 			return cli_usage("remote", _("unknown argument '%s'"), argv[i]);
 	}
-	if (!remote_name_ok(name))
+	if (!fb_sync_remote_name_ok(name))
 		return cli_usage("remote", _("'%s' is not a remote name: use 1-32 of a-z 0-9 _ -"), name);
 	switch (fb_sync_url_kind(url)) {
 	case FB_URL_BAD:
@@ -201,7 +188,7 @@ static int remote_remove(const char *name)
 	if (load_cfg(&cfg, path, sizeof path, &err) < 0)
 		return cli_fail(&err);
 	snprintf(key, sizeof key, "remote.%s.url", name);
-	if (!remote_name_ok(name) || !fb_config_get(cfg, key)) {
+	if (!fb_sync_remote_name_ok(name) || !fb_config_get(cfg, key)) {
 		fprintf(stderr, _("fieldbook: there is no remote %s; `fieldbook remote list` shows them\n"), name);
 		fb_config_free(cfg);
 		return CLI_FAIL;

@@ -48,6 +48,9 @@ struct fb_sync_stats {
 	int branches_pushed;
 };
 
+/* 1 when name is a valid remote name: 1-32 characters of a-z 0-9 _ -. */
+int fb_sync_remote_name_ok(const char *name);
+
 enum fb_url_kind { FB_URL_PATH, FB_URL_SSH, FB_URL_HTTPS, FB_URL_BAD };
 /* What kind of remote a URL names: a path or file:// URL, ssh:// (or user@host:path),
  * https:// (or http://), or nothing usable (empty, control characters). */
