@@ -6,16 +6,18 @@
 #     budget within 2x;
 #   - ingest rate of fetched ops (fb_sync_ingest of branches `git fetch` brought): budget
 #     >= 100k ops/s;
-#   - first sync of a new laptop from 1M ops (fetch + ingest), against `git fetch` of the
-#     same refs: budget under 60 s;
-#   - repository size (git count-objects, as pushed and after git gc) against the
-#     zlib-compressed size of all change files.
+#   - first sync of a new laptop from 1M ops (fetch + ingest, split by polling for the
+#     staging ref), against `git fetch` of the same refs: budget under 60 s;
+#   - a laptop relaying those 1M ops to an empty USB stick, against `git push`;
+#   - repository sizes (git count-objects: as fieldbook fetched and pushed them, after
+#     git gc, as git pushed them) against the zlib-compressed size of the change files.
 # Data: the 1M-record store of bench/run (build/bench/store, ~10M ops of a generator
 # device).  It is copied once to build/bench/sync/device (the original is left alone),
 # whose generated ops bench_sync.c writes into the copy's repo.git as the generator
 # device's change files (100k ops each) and marks ingested: a laptop that has synced
-# them.  build/bench/sync/r10m.git (all of them) is made once by `git push`; r1m.git
-# (the first 1M ops) and the laptops are made again on every run.  ~6 GB of disk.
+# them.  build/bench/sync/r10m.git (all of them, by `git push`, ~4 min) is made once and
+# reused; the 1M-op remote (the first 10 change files), the laptops and the stick are
+# made again in a temporary directory on every run (~4 min).  ~5 GB of disk.
 # Usage: bench/bench_sync.sh [STORE_DIR]    ROUNDS=N (default 5) timed seal+push rounds
 #        GC10M=1 also runs git gc on a copy of the 10M remote (minutes)
 set -euo pipefail
