@@ -33,3 +33,14 @@ unlike() { # unlike DESCRIPTION TEXT PATTERN
 }
 # status CMD...: prints the exit status of a command, its stderr saved in $T/err
 status() { "$@" > "$T/out" 2> "$T/err"; echo $?; }
+
+# git_test_env: tests that use the git command line read no user or system git config.
+git_test_env() {
+	export GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@t GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@t
+	export HOME=$T
+}
+# bare PATH: a server-like bare repository with the append-only settings of DESIGN section 3.
+bare() {
+	git init -q --bare "$1" && git -C "$1" config receive.denyNonFastForwards true &&
+		git -C "$1" config receive.denyDeletes true && git -C "$1" config receive.fsckObjects true
+}

@@ -9,12 +9,7 @@ DEVICES=5
 STEPS=${CONVERGE_STEPS:-1500}
 [ -n "${FB_SANITIZED:-}" ] && STEPS=300 # the sanitizer build is several times slower
 RANDOM=4242
-for r in hq usb; do
-	git init -q --bare "$T/$r.git"
-	git -C "$T/$r.git" config receive.denyNonFastForwards true
-	git -C "$T/$r.git" config receive.denyDeletes true
-	git -C "$T/$r.git" config receive.fsckObjects true
-done
+for r in hq usb; do bare "$T/$r.git"; done
 dev() { FIELDBOOK_HOME=$T/d$1 FIELDBOOK_CONFIG=$T/c$1 "$FB" "${@:2}"; }
 for i in $(seq $DEVICES); do
 	dev "$i" init --device-label "dev-$i" --operator "op$i" > /dev/null

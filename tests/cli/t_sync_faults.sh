@@ -7,8 +7,7 @@
 # program moves a branch (polled, never blind sleeps).  FB_SANITIZED=1 runs fewer rounds.
 . "$(dirname "$0")/lib.sh"
 command -v git > /dev/null || { echo "not ok 1 - git is not installed"; exit 1; }
-export GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@t GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@t
-export HOME=$T # git reads no user config of the tester
+git_test_env
 mounts=()
 cleanup() {
 	local m
@@ -26,10 +25,6 @@ else
 fi
 SYNTH_PERSONS=1000 # 5 ops each: a synthetic seal is 5,000 ops
 
-bare() { # bare PATH: a server-like bare repository
-	git init -q --bare "$1" && git -C "$1" config receive.denyNonFastForwards true &&
-		git -C "$1" config receive.denyDeletes true && git -C "$1" config receive.fsckObjects true
-}
 on() { export FIELDBOOK_HOME=$T/$1 FIELDBOOK_CONFIG=$T/$1.config; }
 newdev() { # newdev NAME: init a device; its id in $id_NAME
 	on "$1"

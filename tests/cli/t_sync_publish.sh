@@ -7,14 +7,9 @@
 # that `git bundle verify` accepts in a clone of the remote, and fieldbook reads it there.
 . "$(dirname "$0")/lib.sh"
 command -v git > /dev/null || { echo "1..0 # SKIP git not installed"; exit 0; }
-export GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@t GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@t
-export HOME=$T # git reads no user config of the tester
+git_test_env
 export FIELDBOOK_NOW=2026-11-29T10:00:00+08:00
 
-bare() { # bare PATH: a server-like bare repository
-	git init -q --bare "$1" && git -C "$1" config receive.denyNonFastForwards true &&
-		git -C "$1" config receive.denyDeletes true && git -C "$1" config receive.fsckObjects true
-}
 on() { export FIELDBOOK_HOME=$T/$1 FIELDBOOK_CONFIG=$T/$1.config; }
 digest() { FIELDBOOK_HOME=$T/$1 $FB check --state-digest; }
 snap() { FIELDBOOK_HOME=$T/$1 $FB check --snapshot-tree 2> /dev/null; }
