@@ -413,12 +413,34 @@ cleanup:
 	return rc;
 }
 
+/* Validates and (unless dry_run) saves a new record inside the caller's transaction. */
+int record_add_tx(struct fb_store *s, char *out_id, const struct fb_kind *k, const struct fb_kv *kvs,
+		  size_t n, const struct fb_override *ovr, size_t novr, int dry_run, struct fb_error *err)
+{
+	struct draft d;
+	char today[16], id[FB_ID_LEN + 1];
+	int rc;
+
+	fb_clock_today(today, sizeof today);
+	if ((rc = draft_init(&d, k, err)) < 0)
+		goto cleanup;
+	if ((rc = draft_take(&d, kvs, n, ovr, novr, today, err)) < 0 ||
+	    (rc = draft_finish(s, &d, 1, today, err)) < 0)
+		goto cleanup;
+	if (dry_run)
+		goto cleanup;
+	if ((rc = random_id(id, err)) < 0 || (rc = draft_save(s, &d, id, 1, err)) < 0)
+		goto cleanup;
+	memcpy(out_id, id, FB_ID_LEN + 1);
+cleanup:
+	draft_free(&d);
+	return rc;
+}
+
 int fb_record_add(struct fb_store *s, char *out_id, const char *kind_name, const struct fb_kv *kvs,
 		  size_t n, const struct fb_override *ovr, size_t novr, struct fb_error *err)
 {
 	const struct fb_kind *k = fb_kind_find(kind_name);
-	struct draft d;
-	char today[16], id[FB_ID_LEN + 1];
 	int rc;
 
 	if (!k)
@@ -426,24 +448,13 @@ int fb_record_add(struct fb_store *s, char *out_id, const char *kind_name, const
 				    _("unknown kind '%s'; the kinds are person, visit, consultation, "
 				      "case, request, demand, assistance, note, site, service, team"),
 				    kind_name);
-	fb_clock_today(today, sizeof today);
-	if ((rc = draft_init(&d, k, err)) < 0)
-		goto cleanup;
-	if ((rc = draft_take(&d, kvs, n, ovr, novr, today, err)) < 0)
-		goto cleanup;
 	if ((rc = db_begin(s, err)) < 0)
-		goto cleanup;
-	if ((rc = draft_finish(s, &d, 1, today, err)) < 0 || (rc = random_id(id, err)) < 0 ||
-	    (rc = draft_save(s, &d, id, 1, err)) < 0) {
+		return rc;
+	if ((rc = record_add_tx(s, out_id, k, kvs, n, ovr, novr, 0, err)) < 0) {
 		db_rollback(s);
-		goto cleanup;
+		return rc;
 	}
-	if ((rc = db_commit(s, err)) < 0)
-		goto cleanup;
-	memcpy(out_id, id, FB_ID_LEN + 1);
-cleanup:
-	draft_free(&d);
-	return rc;
+	return db_commit(s, err);
 }
 
 /* Loads the record's kind and checks it can be changed. */
@@ -468,7 +479,8 @@ static int load_for_change(struct fb_store *s, const char *id, char *full, const
 	return rc;
 }
 
-int fb_record_edit(struct fb_store *s, const char *id, const struct fb_kv *kvs, size_t n,
+/* Changes fields of an existing record inside the caller's transaction. */
+int record_edit_tx(struct fb_store *s, const char *id, const struct fb_kv *kvs, size_t n,
 		   const struct fb_override *ovr, size_t novr, struct fb_error *err)
 {
 	const struct fb_kind *k = NULL;
@@ -477,22 +489,32 @@ int fb_record_edit(struct fb_store *s, const char *id, const struct fb_kv *kvs, 
 	int rc;
 
 	memset(&d, 0, sizeof d);
-	if (n == 0)
-		return fb_error_set(err, FB_EUSAGE, NULL, _("nothing to change: give FIELD=VALUE"));
 	fb_clock_today(today, sizeof today);
-	if ((rc = db_begin(s, err)) < 0)
-		return rc;
 	if ((rc = load_for_change(s, id, full, &k, err)) < 0 || (rc = draft_init(&d, k, err)) < 0 ||
 	    (rc = draft_load(s, &d, full, err)) < 0 ||
 	    (rc = draft_take(&d, kvs, n, ovr, novr, today, err)) < 0 ||
-	    (rc = draft_finish(s, &d, 0, today, err)) < 0 || (rc = draft_save(s, &d, full, 0, err)) < 0) {
-		db_rollback(s);
+	    (rc = draft_finish(s, &d, 0, today, err)) < 0)
 		goto cleanup;
-	}
-	rc = db_commit(s, err);
+	rc = draft_save(s, &d, full, 0, err);
 cleanup:
 	draft_free(&d);
 	return rc;
+}
+
+int fb_record_edit(struct fb_store *s, const char *id, const struct fb_kv *kvs, size_t n,
+		   const struct fb_override *ovr, size_t novr, struct fb_error *err)
+{
+	int rc;
+
+	if (n == 0)
+		return fb_error_set(err, FB_EUSAGE, NULL, _("nothing to change: give FIELD=VALUE"));
+	if ((rc = db_begin(s, err)) < 0)
+		return rc;
+	if ((rc = record_edit_tx(s, id, kvs, n, ovr, novr, err)) < 0) {
+		db_rollback(s);
+		return rc;
+	}
+	return db_commit(s, err);
 }
 
 int fb_record_delete(struct fb_store *s, const char *id, struct fb_error *err)

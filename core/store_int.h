@@ -66,6 +66,15 @@ int oplog_rebuild_in_tx(struct fb_store *s, struct fb_error *err);
 /* Next local save: allocates seq and the HLC for its ops.  Inside a transaction. */
 int oplog_next_save(struct fb_store *s, int64_t *seq, int64_t *hlc, struct fb_error *err);
 
+/* ---- record.c, inside the caller's transaction (import) ---- */
+/* fb_record_add without BEGIN/COMMIT, the kind already looked up; dry_run validates
+ * every rule and writes nothing (out_id untouched). */
+int record_add_tx(struct fb_store *s, char *out_id, const struct fb_kind *k, const struct fb_kv *kvs,
+		  size_t n, const struct fb_override *ovr, size_t novr, int dry_run, struct fb_error *err);
+/* fb_record_edit without BEGIN/COMMIT. */
+int record_edit_tx(struct fb_store *s, const char *id, const struct fb_kv *kvs, size_t n,
+		   const struct fb_override *ovr, size_t novr, struct fb_error *err);
+
 /* ---- index.c: search and identity keys of one record ---- */
 /* Re-indexes rec from its record and field rows.  was_indexed: the record was live
  * before this change (only live records have index entries to remove). */
