@@ -9,6 +9,8 @@ VERSION    = 0.1.0
 PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
 MANDIR    ?= $(PREFIX)/share/man
+LOCALEDIR ?= $(PREFIX)/share/locale
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
 BUILD     ?= build
 CC        ?= cc
 CFLAGS    ?= -O2 -g
@@ -65,9 +67,21 @@ FUZZ_SECONDS ?= 8
 FUZZ_LONG_SECONDS ?= 300
 
 MAN_PAGES = $(sort $(wildcard man/*.[0-9]))
+MAN_ZH    = $(sort $(wildcard man/zh_CN/*.[0-9]))
+
+# Translations (po/): the catalogue is built next to the program, where it finds it
+# (core/i18n.c); `make po` regenerates po/fieldbook.pot and merges it into the .po files.
+PO_LANGS  = zh_CN
+PO_SRC    = $(sort $(wildcard core/*.c sync/*.c tui/*.c))
+MO        = $(PO_LANGS:%=$(BUILD)/locale/%/LC_MESSAGES/fieldbook.mo)
+XGETTEXT  = xgettext --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ \
+            --keyword=fb_error_set:4 --add-comments=TRANSLATORS: --add-location=file \
+            --sort-by-file --package-name=fieldbook --package-version=$(VERSION) \
+            --msgid-bugs-address= --foreign-user
 
 .SECONDARY:
-.PHONY: bench man all deps-check deps check unit asan fuzz-build fuzz run install uninstall clean lint-man
+
+.PHONY: po bench man all deps-check deps check unit asan fuzz-build fuzz run install uninstall clean lint-man
 
 all: deps-check $(BUILD)/fieldbook
 
@@ -110,7 +124,22 @@ $(BUILD)/libfbsync.a: $(SYNC_OBJ)
 	@rm -f $@
 	$(Q)$(AR) rcs $@ $^
 
-$(BUILD)/fieldbook: $(TUI_OBJ) $(BUILD)/libfbsync.a $(BUILD)/libfbcore.a
+$(BUILD)/core/i18n.o: CFLAGS += -DFB_LOCALEDIR='"$(LOCALEDIR)"'
+
+$(BUILD)/locale/%/LC_MESSAGES/fieldbook.mo: po/%.po
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  MSGFMT  $@")
+	$(Q)msgfmt --check -o $@ $<
+
+po:
+	$(XGETTEXT) -o po/fieldbook.pot $(PO_SRC)
+	@for l in $(PO_LANGS); do msgmerge --quiet --update --backup=none --no-location \
+	  po/$$l.po po/fieldbook.pot || exit 1; done
+	@for l in $(PO_LANGS); do printf '%s: ' po/$$l.po; \
+	  msgfmt --check --statistics -o /dev/null po/$$l.po; done
+
+# The catalogue is order-only: built with the program, no relink when it changes.
+$(BUILD)/fieldbook: $(TUI_OBJ) $(BUILD)/libfbsync.a $(BUILD)/libfbcore.a | $(MO)
 	$(if $(Q),@echo "  LINK    $@")
 	$(Q)$(CC) $(SAN) $(LDFLAGS) -o $@ $(TUI_OBJ) $(BUILD)/libfbsync.a $(BUILD)/libfbcore.a \
 	  $(TUI_LIBS) $(SYNC_LIBS) $(CORE_LIBS)
@@ -180,6 +209,16 @@ install: all
 	  echo install -d $(DESTDIR)$(MANDIR)/man$$s; install -d $(DESTDIR)$(MANDIR)/man$$s; \
 	  echo install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; \
 	  install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/ || exit 1; done
+	@for m in $(MAN_ZH); do s=$${m##*.}; \
+	  echo install -d $(DESTDIR)$(MANDIR)/zh_CN/man$$s; install -d $(DESTDIR)$(MANDIR)/zh_CN/man$$s; \
+	  echo install -m 644 $$m $(DESTDIR)$(MANDIR)/zh_CN/man$$s/; \
+	  install -m 644 $$m $(DESTDIR)$(MANDIR)/zh_CN/man$$s/ || exit 1; done
+	@for l in $(PO_LANGS); do d=$(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES; \
+	  echo install -d $$d; install -d $$d; \
+	  echo install -m 644 $(BUILD)/locale/$$l/LC_MESSAGES/fieldbook.mo $$d/; \
+	  install -m 644 $(BUILD)/locale/$$l/LC_MESSAGES/fieldbook.mo $$d/ || exit 1; done
+	install -d $(DESTDIR)$(COMPLETIONDIR)
+	install -m 644 completion/fieldbook.bash $(DESTDIR)$(COMPLETIONDIR)/fieldbook
 
 # Removes exactly the files install put there (directories such as $(PREFIX)/bin are
 # shared with other programs and stay).
@@ -187,6 +226,12 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/fieldbook
 	@for m in $(MAN_PAGES); do s=$${m##*.}; b=$${m##*/}; \
 	  echo rm -f $(DESTDIR)$(MANDIR)/man$$s/$$b; rm -f $(DESTDIR)$(MANDIR)/man$$s/$$b; done
+	@for m in $(MAN_ZH); do s=$${m##*.}; b=$${m##*/}; \
+	  echo rm -f $(DESTDIR)$(MANDIR)/zh_CN/man$$s/$$b; rm -f $(DESTDIR)$(MANDIR)/zh_CN/man$$s/$$b; done
+	@for l in $(PO_LANGS); do \
+	  echo rm -f $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/fieldbook.mo; \
+	  rm -f $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/fieldbook.mo; done
+	rm -f $(DESTDIR)$(COMPLETIONDIR)/fieldbook
 
 clean:
 	rm -rf build

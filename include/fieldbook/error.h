@@ -35,7 +35,8 @@ struct fb_error {
 };
 
 /* Fill err (if not NULL) and return code, so callers can write
- * `return fb_error_set(err, FB_EINVAL, "mobile", "...", ...);`.  field may be NULL. */
+ * `return fb_error_set(err, FB_EINVAL, "mobile", "...", ...);`.  field may be NULL.
+ * fmt is an English message that goes through _() here (i18n.h); do not wrap it. */
 int fb_error_set(struct fb_error *err, int code, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 void fb_error_clear(struct fb_error *err);
