@@ -297,7 +297,7 @@ static const struct fb_choice catalogue_status_choices[] = {
 /* ---------------------------------------------------------------- fields per kind */
 
 /* Field order is form order.  Columns: code, zh, en, type, flags, choices, ref_kind,
- * default, max_chars, list_cols. */
+ * default, max_chars, list_cols[, catalogue]. */
 
 #define REQ FB_F_REQUIRED
 #define SENS FB_F_SENSITIVE
@@ -309,167 +309,167 @@ static const struct fb_choice catalogue_status_choices[] = {
 #define STAT FB_F_STATUS
 
 static const struct fb_field person_fields[] = {
-	{"name", "姓名", "Name", FB_T_NAME, REQ | TITLE | SRCH, NULL, NULL, NULL, 50, 12},
-	{"id_type", "证件类型", "ID type", FB_T_CHOICE, 0, id_type_choices, NULL, "resident", 0, 0},
-	{"id_number", "证件号码", "ID number", FB_T_IDNUMBER, SENS | MASK | LIST, NULL, NULL, NULL, 0, 18},
+	{"name", "姓名", "Name", FB_T_NAME, REQ | TITLE | SRCH, NULL, NULL, NULL, 50, 12, NULL},
+	{"id_type", "证件类型", "ID type", FB_T_CHOICE, 0, id_type_choices, NULL, "resident", 0, 0, NULL},
+	{"id_number", "证件号码", "ID number", FB_T_IDNUMBER, SENS | MASK | LIST, NULL, NULL, NULL, 0, 18, NULL},
 	/* Derived by core from a resident ID (or HK/Macao/Taiwan residence permit). */
-	{"gender", "性别", "Gender", FB_T_CHOICE, DERIV, gender_choices, NULL, NULL, 0, 0},
-	{"birth_date", "出生日期", "Birth date", FB_T_DATE, DERIV, NULL, NULL, NULL, 0, 0},
-	{"mobile", "手机号", "Mobile", FB_T_MOBILE, MASK | LIST, NULL, NULL, NULL, 0, 11},
-	{"occupation", "职业", "Occupation", FB_T_CHOICE, REQ | LIST, occupation_choices, NULL, NULL, 0, 10},
-	{"relation", "用工关系", "Employment relation", FB_T_CHOICE, 0, relation_choices, NULL, NULL, 0, 0},
-	{"platforms", "平台", "Platforms", FB_T_MULTI, LIST, platform_choices, NULL, NULL, 0, 10},
+	{"gender", "性别", "Gender", FB_T_CHOICE, DERIV, gender_choices, NULL, NULL, 0, 0, NULL},
+	{"birth_date", "出生日期", "Birth date", FB_T_DATE, DERIV, NULL, NULL, NULL, 0, 0, NULL},
+	{"mobile", "手机号", "Mobile", FB_T_MOBILE, MASK | LIST, NULL, NULL, NULL, 0, 11, NULL},
+	{"occupation", "职业", "Occupation", FB_T_CHOICE, REQ | LIST, occupation_choices, NULL, NULL, 0, 10, NULL},
+	{"relation", "用工关系", "Employment relation", FB_T_CHOICE, 0, relation_choices, NULL, NULL, 0, 0, NULL},
+	{"platforms", "平台", "Platforms", FB_T_MULTI, LIST, platform_choices, NULL, NULL, 0, 10, NULL},
 	/* The actual contracting company, not the platform brand. */
-	{"employer", "用工单位", "Employer", FB_T_TEXT, SRCH | LIST, NULL, NULL, NULL, 0, 14},
-	{"employer_uscc", "用工单位信用代码", "Employer credit code", FB_T_USCC, 0, NULL, NULL, NULL, 0, 0},
-	{"member_status", "会员状态", "Membership", FB_T_CHOICE, STAT, member_status_choices, NULL, "non_member", 0, 0},
-	{"joined_on", "入会日期", "Joined on", FB_T_DATE, 0, NULL, NULL, NULL, 0, 0},
-	{"branch", "所属工会", "Union branch", FB_T_TEXT, 0, NULL, NULL, NULL, 0, 0},
-	{"channel", "入会方式", "Sign-up channel", FB_T_CHOICE, 0, join_channel_choices, NULL, NULL, 0, 0},
+	{"employer", "用工单位", "Employer", FB_T_TEXT, SRCH | LIST, NULL, NULL, NULL, 0, 14, NULL},
+	{"employer_uscc", "用工单位信用代码", "Employer credit code", FB_T_USCC, 0, NULL, NULL, NULL, 0, 0, NULL},
+	{"member_status", "会员状态", "Membership", FB_T_CHOICE, STAT, member_status_choices, NULL, "non_member", 0, 0, NULL},
+	{"joined_on", "入会日期", "Joined on", FB_T_DATE, 0, NULL, NULL, NULL, 0, 0, NULL},
+	{"branch", "所属工会", "Union branch", FB_T_TEXT, 0, NULL, NULL, NULL, 0, 0, NULL},
+	{"channel", "入会方式", "Sign-up channel", FB_T_CHOICE, 0, join_channel_choices, NULL, NULL, 0, 0, NULL},
 	/* PIPL: what was consented to, how and when (who: the operator of the op). */
-	{"consent", "同意收集个人信息", "Consent", FB_T_BOOL, 0, NULL, NULL, NULL, 0, 0},
-	{"consent_method", "同意方式", "Consent method", FB_T_CHOICE, 0, consent_method_choices, NULL, NULL, 0, 0},
-	{"consent_date", "同意日期", "Consent date", FB_T_DATE, 0, NULL, NULL, NULL, 0, 0},
-	{"consent_sensitive", "单独同意敏感信息", "Separate consent for sensitive data", FB_T_BOOL, 0, NULL, NULL, NULL, 0, 0},
+	{"consent", "同意收集个人信息", "Consent", FB_T_BOOL, 0, NULL, NULL, NULL, 0, 0, NULL},
+	{"consent_method", "同意方式", "Consent method", FB_T_CHOICE, 0, consent_method_choices, NULL, NULL, 0, 0, NULL},
+	{"consent_date", "同意日期", "Consent date", FB_T_DATE, 0, NULL, NULL, NULL, 0, 0, NULL},
+	{"consent_sensitive", "单独同意敏感信息", "Separate consent for sensitive data", FB_T_BOOL, 0, NULL, NULL, NULL, 0, 0, NULL},
 	/* Optional by the privacy rules (collect the minimum). */
-	{"ethnicity", "民族", "Ethnicity", FB_T_TEXT, 0, NULL, NULL, NULL, 20, 0},
-	{"political_status", "政治面貌", "Political status", FB_T_CHOICE, 0, political_status_choices, NULL, NULL, 0, 0},
-	{"education", "学历", "Education", FB_T_CHOICE, 0, education_choices, NULL, NULL, 0, 0},
-	{"hukou", "户籍所在地", "Household registration", FB_T_TEXT, 0, NULL, NULL, NULL, 0, 0},
+	{"ethnicity", "民族", "Ethnicity", FB_T_TEXT, 0, NULL, NULL, NULL, 20, 0, NULL},
+	{"political_status", "政治面貌", "Political status", FB_T_CHOICE, 0, political_status_choices, NULL, NULL, 0, 0, NULL},
+	{"education", "学历", "Education", FB_T_CHOICE, 0, education_choices, NULL, NULL, 0, 0, NULL},
+	{"hukou", "户籍所在地", "Household registration", FB_T_TEXT, 0, NULL, NULL, NULL, 0, 0, NULL},
 	/* Set when this record was merged, as a duplicate, into another person. */
-	{"merged_into", "已合并至", "Merged into", FB_T_REF, 0, NULL, "person", NULL, 0, 0},
+	{"merged_into", "已合并至", "Merged into", FB_T_REF, 0, NULL, "person", NULL, 0, 0, NULL},
 	{0},
 };
 
 static const struct fb_field visit_fields[] = {
-	{"type", "活动类型", "Event type", FB_T_CHOICE, REQ | TITLE, visit_type_choices, NULL, NULL, 0, 10},
-	{"date", "日期", "Date", FB_T_DATE, REQ | LIST, NULL, NULL, "@today", 0, 10},
-	/* Free text until the site catalogue feeds it. */
-	{"site", "地点", "Site", FB_T_TEXT, REQ | SRCH | LIST, NULL, NULL, NULL, 0, 14},
-	{"team", "服务队", "Team", FB_T_TEXT, REQ | LIST, NULL, NULL, NULL, 0, 8},
-	{"headcount", "覆盖人数", "People reached", FB_T_INTEGER, LIST, NULL, NULL, NULL, 0, 6},
-	{"items", "发放物品", "Items handed out", FB_T_ITEMS, 0, NULL, NULL, NULL, 0, 0},
-	{"cost", "费用", "Cost", FB_T_MONEY, 0, NULL, NULL, NULL, 0, 0},
-	{"recipients", "受益职工", "Recipients", FB_T_REFS, 0, NULL, "person", NULL, 0, 0},
-	{"status", "状态", "Status", FB_T_CHOICE, STAT | LIST, visit_status_choices, NULL, "planned", 0, 8},
+	{"type", "活动类型", "Event type", FB_T_CHOICE, REQ | TITLE, visit_type_choices, NULL, NULL, 0, 10, NULL},
+	{"date", "日期", "Date", FB_T_DATE, REQ | LIST, NULL, NULL, "@today", 0, 10, NULL},
+	/* Names of site and team catalogue entries (any text is still accepted). */
+	{"site", "地点", "Site", FB_T_TEXT, REQ | SRCH | LIST, NULL, NULL, NULL, 0, 14, "site"},
+	{"team", "服务队", "Team", FB_T_TEXT, REQ | LIST, NULL, NULL, NULL, 0, 8, "team"},
+	{"headcount", "覆盖人数", "People reached", FB_T_INTEGER, LIST, NULL, NULL, NULL, 0, 6, NULL},
+	{"items", "发放物品", "Items handed out", FB_T_ITEMS, 0, NULL, NULL, NULL, 0, 0, NULL},
+	{"cost", "费用", "Cost", FB_T_MONEY, 0, NULL, NULL, NULL, 0, 0, NULL},
+	{"recipients", "受益职工", "Recipients", FB_T_REFS, 0, NULL, "person", NULL, 0, 0, NULL},
+	{"status", "状态", "Status", FB_T_CHOICE, STAT | LIST, visit_status_choices, NULL, "planned", 0, 8, NULL},
 	{0},
 };
 
 static const struct fb_field consultation_fields[] = {
 	/* Empty = anonymous. */
-	{"person", "咨询人", "Person", FB_T_REF, LIST, NULL, "person", NULL, 0, 10},
-	{"date", "日期", "Date", FB_T_DATE, REQ | LIST, NULL, NULL, "@today", 0, 10},
-	{"channel", "咨询渠道", "Channel", FB_T_CHOICE, 0, consult_channel_choices, NULL, NULL, 0, 0},
-	{"topics", "咨询事项", "Topics", FB_T_MULTI, REQ | TITLE, dispute_topic_choices, NULL, NULL, 0, 12},
-	{"employer", "用人单位", "Employer", FB_T_TEXT, SRCH, NULL, NULL, NULL, 0, 0},
-	{"summary", "情况摘要", "Summary", FB_T_MULTILINE, REQ | SENS | SRCH, NULL, NULL, NULL, 0, 0},
-	{"advice", "解答意见", "Advice", FB_T_MULTILINE, 0, NULL, NULL, NULL, 0, 0},
-	{"claimed", "诉求金额", "Amount claimed", FB_T_MONEY, 0, NULL, NULL, NULL, 0, 0},
-	{"outcome", "处理结果", "Outcome", FB_T_CHOICE, REQ | LIST, consult_outcome_choices, NULL, NULL, 0, 10},
-	{"follow_up", "回访日期", "Follow-up date", FB_T_DATE, 0, NULL, NULL, NULL, 0, 0},
-	{"status", "状态", "Status", FB_T_CHOICE, STAT | LIST, consult_status_choices, NULL, "registered", 0, 8},
+	{"person", "咨询人", "Person", FB_T_REF, LIST, NULL, "person", NULL, 0, 10, NULL},
+	{"date", "日期", "Date", FB_T_DATE, REQ | LIST, NULL, NULL, "@today", 0, 10, NULL},
+	{"channel", "咨询渠道", "Channel", FB_T_CHOICE, 0, consult_channel_choices, NULL, NULL, 0, 0, NULL},
+	{"topics", "咨询事项", "Topics", FB_T_MULTI, REQ | TITLE, dispute_topic_choices, NULL, NULL, 0, 12, NULL},
+	{"employer", "用人单位", "Employer", FB_T_TEXT, SRCH, NULL, NULL, NULL, 0, 0, NULL},
+	{"summary", "情况摘要", "Summary", FB_T_MULTILINE, REQ | SENS | SRCH, NULL, NULL, NULL, 0, 0, NULL},
+	{"advice", "解答意见", "Advice", FB_T_MULTILINE, 0, NULL, NULL, NULL, 0, 0, NULL},
+	{"claimed", "诉求金额", "Amount claimed", FB_T_MONEY, 0, NULL, NULL, NULL, 0, 0, NULL},
+	{"outcome", "处理结果", "Outcome", FB_T_CHOICE, REQ | LIST, consult_outcome_choices, NULL, NULL, 0, 10, NULL},
+	{"follow_up", "回访日期", "Follow-up date", FB_T_DATE, 0, NULL, NULL, NULL, 0, 0, NULL},
+	{"status", "状态", "Status", FB_T_CHOICE, STAT | LIST, consult_status_choices, NULL, "registered", 0, 8, NULL},
 	{0},
 };
 
 static const struct fb_field case_fields[] = {
-	{"case_no", "案件编号", "Case number", FB_T_TEXT, REQ | TITLE | SRCH, NULL, NULL, NULL, 40, 14},
-	{"applicants", "申请人", "Applicants", FB_T_REFS, REQ, NULL, "person", NULL, 0, 0},
-	{"respondent", "被申请人", "Respondent", FB_T_NAME, REQ | SRCH | LIST, NULL, NULL, NULL, 100, 16},
-	{"respondent_uscc", "被申请人信用代码", "Respondent credit code", FB_T_USCC, 0, NULL, NULL, NULL, 0, 0},
-	{"form", "申请形式", "Application form", FB_T_CHOICE, 0, case_form_choices, NULL, NULL, 0, 0},
+	{"case_no", "案件编号", "Case number", FB_T_TEXT, REQ | TITLE | SRCH, NULL, NULL, NULL, 40, 14, NULL},
+	{"applicants", "申请人", "Applicants", FB_T_REFS, REQ, NULL, "person", NULL, 0, 0, NULL},
+	{"respondent", "被申请人", "Respondent", FB_T_NAME, REQ | SRCH | LIST, NULL, NULL, NULL, 100, 16, NULL},
+	{"respondent_uscc", "被申请人信用代码", "Respondent credit code", FB_T_USCC, 0, NULL, NULL, NULL, 0, 0, NULL},
+	{"form", "申请形式", "Application form", FB_T_CHOICE, 0, case_form_choices, NULL, NULL, 0, 0, NULL},
 	/* Starts the 15-day clock. */
-	{"received_at", "收案日期", "Received on", FB_T_DATE, REQ | LIST, NULL, NULL, "@today", 0, 10},
-	{"dispute_types", "争议类型", "Dispute types", FB_T_MULTI, REQ, dispute_topic_choices, NULL, NULL, 0, 0},
-	{"claims", "请求事项", "Claims", FB_T_ITEMS, 0, NULL, NULL, NULL, 0, 0},
-	{"mediators", "调解员", "Mediators", FB_T_TEXT, 0, NULL, NULL, NULL, 0, 0},
-	{"agreed_on", "协议日期", "Agreement date", FB_T_DATE, 0, NULL, NULL, NULL, 0, 0},
-	{"agreed_amount", "协议金额", "Agreed amount", FB_T_MONEY, 0, NULL, NULL, NULL, 0, 0},
-	{"due_on", "履行期限", "Due date", FB_T_DATE, 0, NULL, NULL, NULL, 0, 0},
-	{"signed", "协议已签署", "Agreement signed", FB_T_BOOL, 0, NULL, NULL, NULL, 0, 0},
-	{"recovered", "追回金额", "Amount recovered", FB_T_MONEY, LIST, NULL, NULL, NULL, 0, 12},
-	{"status", "状态", "Status", FB_T_CHOICE, STAT | LIST, case_status_choices, NULL, "applied", 0, 8},
+	{"received_at", "收案日期", "Received on", FB_T_DATE, REQ | LIST, NULL, NULL, "@today", 0, 10, NULL},
+	{"dispute_types", "争议类型", "Dispute types", FB_T_MULTI, REQ, dispute_topic_choices, NULL, NULL, 0, 0, NULL},
+	{"claims", "请求事项", "Claims", FB_T_ITEMS, 0, NULL, NULL, NULL, 0, 0, NULL},
+	{"mediators", "调解员", "Mediators", FB_T_TEXT, 0, NULL, NULL, NULL, 0, 0, NULL},
+	{"agreed_on", "协议日期", "Agreement date", FB_T_DATE, 0, NULL, NULL, NULL, 0, 0, NULL},
+	{"agreed_amount", "协议金额", "Agreed amount", FB_T_MONEY, 0, NULL, NULL, NULL, 0, 0, NULL},
+	{"due_on", "履行期限", "Due date", FB_T_DATE, 0, NULL, NULL, NULL, 0, 0, NULL},
+	{"signed", "协议已签署", "Agreement signed", FB_T_BOOL, 0, NULL, NULL, NULL, 0, 0, NULL},
+	{"recovered", "追回金额", "Amount recovered", FB_T_MONEY, LIST, NULL, NULL, NULL, 0, 12, NULL},
+	{"status", "状态", "Status", FB_T_CHOICE, STAT | LIST, case_status_choices, NULL, "applied", 0, 8, NULL},
 	{0},
 };
 
 static const struct fb_field request_fields[] = {
 	/* The brief requires "a person, or a group + headcount": neither field alone is
 	 * FB_F_REQUIRED; core's record check enforces "requester or group". */
-	{"requester", "点单职工", "Requester", FB_T_REF, LIST, NULL, "person", NULL, 0, 10},
-	{"group", "点单团体", "Group", FB_T_TEXT, SRCH, NULL, NULL, NULL, 0, 0},
-	{"headcount", "人数", "Headcount", FB_T_INTEGER, 0, NULL, NULL, NULL, 0, 0},
-	/* Free text until the service catalogue feeds it. */
-	{"service", "服务项目", "Service", FB_T_TEXT, REQ | TITLE | SRCH, NULL, NULL, NULL, 0, 14},
-	{"wanted_from", "期望开始日期", "Wanted from", FB_T_DATE, LIST, NULL, NULL, NULL, 0, 10},
-	{"wanted_to", "期望结束日期", "Wanted until", FB_T_DATE, 0, NULL, NULL, NULL, 0, 0},
-	{"assigned_to", "承办人", "Assigned to", FB_T_TEXT, LIST, NULL, NULL, NULL, 0, 10},
-	{"delivered_on", "送达日期", "Delivered on", FB_T_DATE, 0, NULL, NULL, NULL, 0, 0},
-	{"attendance", "实到人数", "Attendance", FB_T_INTEGER, 0, NULL, NULL, NULL, 0, 0},
-	{"rating", "评分", "Rating", FB_T_RATING, 0, NULL, NULL, NULL, 0, 0},
-	{"decline_reason", "无法办理原因", "Reason not fulfilled", FB_T_TEXT, 0, NULL, NULL, NULL, 0, 0},
-	{"status", "状态", "Status", FB_T_CHOICE, STAT | LIST, request_status_choices, NULL, "ordered", 0, 8},
+	{"requester", "点单职工", "Requester", FB_T_REF, LIST, NULL, "person", NULL, 0, 10, NULL},
+	{"group", "点单团体", "Group", FB_T_TEXT, SRCH, NULL, NULL, NULL, 0, 0, NULL},
+	{"headcount", "人数", "Headcount", FB_T_INTEGER, 0, NULL, NULL, NULL, 0, 0, NULL},
+	/* The name of a service catalogue entry (its code is accepted too). */
+	{"service", "服务项目", "Service", FB_T_TEXT, REQ | TITLE | SRCH, NULL, NULL, NULL, 0, 14, "service"},
+	{"wanted_from", "期望开始日期", "Wanted from", FB_T_DATE, LIST, NULL, NULL, NULL, 0, 10, NULL},
+	{"wanted_to", "期望结束日期", "Wanted until", FB_T_DATE, 0, NULL, NULL, NULL, 0, 0, NULL},
+	{"assigned_to", "承办人", "Assigned to", FB_T_TEXT, LIST, NULL, NULL, NULL, 0, 10, NULL},
+	{"delivered_on", "送达日期", "Delivered on", FB_T_DATE, 0, NULL, NULL, NULL, 0, 0, NULL},
+	{"attendance", "实到人数", "Attendance", FB_T_INTEGER, 0, NULL, NULL, NULL, 0, 0, NULL},
+	{"rating", "评分", "Rating", FB_T_RATING, 0, NULL, NULL, NULL, 0, 0, NULL},
+	{"decline_reason", "无法办理原因", "Reason not fulfilled", FB_T_TEXT, 0, NULL, NULL, NULL, 0, 0, NULL},
+	{"status", "状态", "Status", FB_T_CHOICE, STAT | LIST, request_status_choices, NULL, "ordered", 0, 8, NULL},
 	{0},
 };
 
 static const struct fb_field demand_fields[] = {
-	{"collected_by", "收集人", "Collected by", FB_T_TEXT, REQ | LIST, NULL, NULL, NULL, 0, 8},
-	{"source", "来源", "Source", FB_T_CHOICE, 0, demand_source_choices, NULL, NULL, 0, 0},
-	{"anonymous", "匿名", "Anonymous", FB_T_BOOL, 0, NULL, NULL, "0", 0, 0},
-	{"persons", "相关职工", "Persons", FB_T_REFS, 0, NULL, "person", NULL, 0, 0},
-	{"affected", "涉及人数", "Workers affected", FB_T_INTEGER, REQ | LIST, NULL, NULL, NULL, 0, 6},
+	{"collected_by", "收集人", "Collected by", FB_T_TEXT, REQ | LIST, NULL, NULL, NULL, 0, 8, NULL},
+	{"source", "来源", "Source", FB_T_CHOICE, 0, demand_source_choices, NULL, NULL, 0, 0, NULL},
+	{"anonymous", "匿名", "Anonymous", FB_T_BOOL, 0, NULL, NULL, "0", 0, 0, NULL},
+	{"persons", "相关职工", "Persons", FB_T_REFS, 0, NULL, "person", NULL, 0, 0, NULL},
+	{"affected", "涉及人数", "Workers affected", FB_T_INTEGER, REQ | LIST, NULL, NULL, NULL, 0, 6, NULL},
 	/* "employer or platform" in the brief: one free-text field. */
-	{"employer", "企业或平台", "Employer or platform", FB_T_TEXT, SRCH | LIST, NULL, NULL, NULL, 0, 14},
-	{"categories", "诉求类别", "Categories", FB_T_MULTI, REQ | TITLE, demand_category_choices, NULL, NULL, 0, 14},
-	{"description", "诉求内容", "Description", FB_T_MULTILINE, REQ | SENS | SRCH, NULL, NULL, NULL, 0, 0},
-	{"forwarded_to", "转交", "Forwarded to", FB_T_CHOICE, 0, forwarded_to_choices, NULL, NULL, 0, 0},
-	{"response", "答复", "Response", FB_T_MULTILINE, 0, NULL, NULL, NULL, 0, 0},
-	{"status", "状态", "Status", FB_T_CHOICE, STAT | LIST, demand_status_choices, NULL, "collected", 0, 8},
+	{"employer", "企业或平台", "Employer or platform", FB_T_TEXT, SRCH | LIST, NULL, NULL, NULL, 0, 14, NULL},
+	{"categories", "诉求类别", "Categories", FB_T_MULTI, REQ | TITLE, demand_category_choices, NULL, NULL, 0, 14, NULL},
+	{"description", "诉求内容", "Description", FB_T_MULTILINE, REQ | SENS | SRCH, NULL, NULL, NULL, 0, 0, NULL},
+	{"forwarded_to", "转交", "Forwarded to", FB_T_CHOICE, 0, forwarded_to_choices, NULL, NULL, 0, 0, NULL},
+	{"response", "答复", "Response", FB_T_MULTILINE, 0, NULL, NULL, NULL, 0, 0, NULL},
+	{"status", "状态", "Status", FB_T_CHOICE, STAT | LIST, demand_status_choices, NULL, "collected", 0, 8, NULL},
 	{0},
 };
 
 static const struct fb_field assistance_fields[] = {
-	{"person", "帮扶对象", "Person", FB_T_REF, REQ | LIST, NULL, "person", NULL, 0, 10},
-	{"category", "困难类别", "Hardship category", FB_T_TEXT, 0, NULL, NULL, NULL, 0, 0},
-	{"type", "帮扶类型", "Assistance type", FB_T_CHOICE, REQ | TITLE, assistance_type_choices, NULL, NULL, 0, 8},
+	{"person", "帮扶对象", "Person", FB_T_REF, REQ | LIST, NULL, "person", NULL, 0, 10, NULL},
+	{"category", "困难类别", "Hardship category", FB_T_TEXT, 0, NULL, NULL, NULL, 0, 0, NULL},
+	{"type", "帮扶类型", "Assistance type", FB_T_CHOICE, REQ | TITLE, assistance_type_choices, NULL, NULL, 0, 8, NULL},
 	/* Must be > 0: core's validation checks it. */
-	{"amount", "金额", "Amount", FB_T_MONEY, REQ | LIST, NULL, NULL, NULL, 0, 10},
-	{"reason", "申请理由", "Reason", FB_T_MULTILINE, REQ | SENS, NULL, NULL, NULL, 0, 0},
-	{"approver", "审批人", "Approver", FB_T_TEXT, 0, NULL, NULL, NULL, 0, 0},
-	{"paid_on", "发放日期", "Paid on", FB_T_DATE, LIST, NULL, NULL, NULL, 0, 10},
-	{"method", "发放方式", "Payment method", FB_T_CHOICE, 0, payment_method_choices, NULL, NULL, 0, 0},
-	{"status", "状态", "Status", FB_T_CHOICE, STAT | LIST, assistance_status_choices, NULL, "applied", 0, 8},
+	{"amount", "金额", "Amount", FB_T_MONEY, REQ | LIST, NULL, NULL, NULL, 0, 10, NULL},
+	{"reason", "申请理由", "Reason", FB_T_MULTILINE, REQ | SENS, NULL, NULL, NULL, 0, 0, NULL},
+	{"approver", "审批人", "Approver", FB_T_TEXT, 0, NULL, NULL, NULL, 0, 0, NULL},
+	{"paid_on", "发放日期", "Paid on", FB_T_DATE, LIST, NULL, NULL, NULL, 0, 10, NULL},
+	{"method", "发放方式", "Payment method", FB_T_CHOICE, 0, payment_method_choices, NULL, NULL, 0, 0, NULL},
+	{"status", "状态", "Status", FB_T_CHOICE, STAT | LIST, assistance_status_choices, NULL, "applied", 0, 8, NULL},
 	{0},
 };
 
 static const struct fb_field note_fields[] = {
 	/* Any kind of record may carry notes: ref_kind NULL on purpose. */
-	{"parent", "关联记录", "Parent record", FB_T_REF, REQ | LIST, NULL, NULL, NULL, 0, 12},
-	{"text", "内容", "Text", FB_T_MULTILINE, REQ | TITLE | SRCH, NULL, NULL, NULL, 0, 40},
+	{"parent", "关联记录", "Parent record", FB_T_REF, REQ | LIST, NULL, NULL, NULL, 0, 12, NULL},
+	{"text", "内容", "Text", FB_T_MULTILINE, REQ | TITLE | SRCH, NULL, NULL, NULL, 0, 40, NULL},
 	{0},
 };
 
 static const struct fb_field site_fields[] = {
-	{"name", "名称", "Name", FB_T_TEXT, REQ | TITLE | SRCH, NULL, NULL, NULL, 0, 16},
-	{"type", "阵地类型", "Site type", FB_T_CHOICE, LIST, site_type_choices, NULL, NULL, 0, 12},
-	{"district", "所在区域", "District", FB_T_TEXT, LIST, NULL, NULL, NULL, 0, 10},
-	{"status", "状态", "Status", FB_T_CHOICE, STAT | LIST, catalogue_status_choices, NULL, "active", 0, 8},
+	{"name", "名称", "Name", FB_T_TEXT, REQ | TITLE | SRCH, NULL, NULL, NULL, 0, 16, NULL},
+	{"type", "阵地类型", "Site type", FB_T_CHOICE, LIST, site_type_choices, NULL, NULL, 0, 12, NULL},
+	{"district", "所在区域", "District", FB_T_TEXT, LIST, NULL, NULL, NULL, 0, 10, NULL},
+	{"status", "状态", "Status", FB_T_CHOICE, STAT | LIST, catalogue_status_choices, NULL, "active", 0, 8, NULL},
 	{0},
 };
 
 static const struct fb_field service_fields[] = {
-	{"code", "编号", "Code", FB_T_TEXT, REQ | LIST, NULL, NULL, NULL, 32, 8},
-	{"name", "名称", "Name", FB_T_TEXT, REQ | TITLE | SRCH, NULL, NULL, NULL, 0, 16},
-	{"category", "类别", "Category", FB_T_TEXT, LIST, NULL, NULL, NULL, 0, 10},
-	{"provider", "提供方", "Provider", FB_T_TEXT, 0, NULL, NULL, NULL, 0, 0},
+	{"code", "编号", "Code", FB_T_TEXT, REQ | LIST, NULL, NULL, NULL, 32, 8, NULL},
+	{"name", "名称", "Name", FB_T_TEXT, REQ | TITLE | SRCH, NULL, NULL, NULL, 0, 16, NULL},
+	{"category", "类别", "Category", FB_T_TEXT, LIST, NULL, NULL, NULL, 0, 10, NULL},
+	{"provider", "提供方", "Provider", FB_T_TEXT, 0, NULL, NULL, NULL, 0, 0, NULL},
 	/* Whether workers can order it now. */
-	{"active", "可点单", "Active", FB_T_BOOL, LIST, NULL, NULL, "1", 0, 6},
-	{"status", "状态", "Status", FB_T_CHOICE, STAT | LIST, catalogue_status_choices, NULL, "active", 0, 8},
+	{"active", "可点单", "Active", FB_T_BOOL, LIST, NULL, NULL, "1", 0, 6, NULL},
+	{"status", "状态", "Status", FB_T_CHOICE, STAT | LIST, catalogue_status_choices, NULL, "active", 0, 8, NULL},
 	{0},
 };
 
 static const struct fb_field team_fields[] = {
-	{"name", "名称", "Name", FB_T_TEXT, REQ | TITLE | SRCH, NULL, NULL, NULL, 0, 16},
-	{"members", "成员", "Members", FB_T_TEXT, SRCH | LIST, NULL, NULL, NULL, 0, 30},
-	{"status", "状态", "Status", FB_T_CHOICE, STAT | LIST, catalogue_status_choices, NULL, "active", 0, 8},
+	{"name", "名称", "Name", FB_T_TEXT, REQ | TITLE | SRCH, NULL, NULL, NULL, 0, 16, NULL},
+	{"members", "成员", "Members", FB_T_TEXT, SRCH | LIST, NULL, NULL, NULL, 0, 30, NULL},
+	{"status", "状态", "Status", FB_T_CHOICE, STAT | LIST, catalogue_status_choices, NULL, "active", 0, 8, NULL},
 	{0},
 };
 

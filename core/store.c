@@ -60,6 +60,9 @@ static const char schema_sql[] =
 	/* Local bookkeeping, not derived from ops: alarms (clock anomalies; sync adds more). */
 	"CREATE TABLE IF NOT EXISTS alarm(id INTEGER PRIMARY KEY, at INTEGER NOT NULL,"
 	" what TEXT NOT NULL, detail TEXT NOT NULL);"
+	/* alarms a review acknowledged (review.c) */
+	"CREATE TABLE IF NOT EXISTS alarm_ack(id INTEGER PRIMARY KEY, at INTEGER NOT NULL,"
+	" by TEXT NOT NULL);"
 	"PRAGMA temp_store=MEMORY;"
 	"CREATE TEMP TABLE IF NOT EXISTS dirty_key(rec TEXT, field TEXT, PRIMARY KEY(rec, field))"
 	" WITHOUT ROWID;"

@@ -57,6 +57,9 @@ struct fb_field {
 	const char *default_value;       /* applied on create when no value is given; "@today" = today */
 	int max_chars;                   /* 0 = the type's default */
 	int list_cols;                   /* preferred column width in lists, 0 = not a list column */
+	/* TEXT fields whose choices come from a catalogue kind ("site", "service", "team"): the
+	 * form offers the live, active entries by name (catalogue.h); any text stays valid. */
+	const char *catalogue;
 };
 
 struct fb_kind {
