@@ -164,4 +164,6 @@ const char *fb_gettext(const char *msgid)
 void fb_lang_force(int zh)
 {
 	forced = zh < 0 ? -1 : (zh ? 1 : 0);
+	if (fb_lang_zh())
+		fb_i18n_apply(); /* now, on the caller's thread, rather than at some later _() */
 }

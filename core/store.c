@@ -116,7 +116,7 @@ int db_error(struct fb_store *s, const char *doing, struct fb_error *err)
 		hint = _(" - the database file is damaged: run `fieldbook check`");
 	else if ((rc & 0xff) == SQLITE_READONLY || (rc & 0xff) == SQLITE_CANTOPEN)
 		hint = _(" - check the permissions of the data directory");
-	return fb_error_set(err, FB_EDB, "database", _("database error while %s: %s%s"), doing,
+	return fb_error_set(err, FB_EDB, "database", _("database error while %s: %s%s"), _(doing),
 			    sqlite3_errmsg(s->db), hint);
 }
 

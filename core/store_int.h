@@ -34,6 +34,8 @@ void plan_note(struct fb_store *s, sqlite3_stmt *st);
 /* A cached, reset statement for sql (a string literal), or NULL with err set. */
 sqlite3_stmt *stmt(struct fb_store *s, const char *sql, struct fb_error *err);
 /* Translate the last SQLite error of s into err (FB_EDB), naming what was being done. */
+/* doing is an English phrase ("reading the op log"), translated here (xgettext keyword
+ * db_error:2). */
 int db_error(struct fb_store *s, const char *doing, struct fb_error *err);
 /* Run SQL with no parameters and no rows (schema, BEGIN/COMMIT). */
 int db_exec(struct fb_store *s, const char *sql, struct fb_error *err);

@@ -35,7 +35,8 @@
 #include "fieldbook/i18n.h"
 #include "sync_int.h"
 
-#define SAVED_LOCALLY "everything stays saved on this computer"
+/* Every failure message ends in "everything stays saved on this computer", written out in
+ * each literal so that gettext sees whole messages. */
 
 void fb_sync_set_progress(struct fb_sync *s,
 			  void (*cb)(const char *phase, uint64_t objects_done, uint64_t objects_total,
@@ -516,7 +517,7 @@ static void explain(struct step *st, int gitrc)
 		snprintf(st->msg, sizeof st->msg,
 			 _("the server's host key does not match the one pinned for remote %s (the server "
 			   "presented %s); if HQ changed it, check with HQ and run `fieldbook remote add` "
-			   "again (after `fieldbook remote remove %s`); " SAVED_LOCALLY),
+			   "again (after `fieldbook remote remove %s`); everything stays saved on this computer"),
 			 rc->name, st->presented, rc->name);
 	else if (st->hostkey == HK_UNPINNED)
 		snprintf(st->msg, sizeof st->msg,
@@ -527,25 +528,25 @@ static void explain(struct step *st, int gitrc)
 	else if (st->hostkey == HK_NOSHA)
 		snprintf(st->msg, sizeof st->msg,
 			 _("the ssh server of remote %s gave no SHA-256 fingerprint of its host key, so it "
-			   "cannot be checked; " SAVED_LOCALLY), rc->name);
+			   "cannot be checked; everything stays saved on this computer"), rc->name);
 	else if (st->cred_msg[0])
 		snprintf(st->msg, sizeof st->msg, "%s", st->cred_msg);
 	else if (st->auth_refused || (e && e->klass == GIT_ERROR_HTTP && strstr(m, "401")))
 		snprintf(st->msg, sizeof st->msg,
 			 rc->kind == FB_URL_SSH
 				 ? _("the server refused this computer's key for remote %s: ask HQ to add it "
-				     "(the public key is %s.pub); " SAVED_LOCALLY)
+				     "(the public key is %s.pub); everything stays saved on this computer")
 				 : _("the server refused this computer's token for remote %s: ask HQ to add it "
-				     "(the token is in %s); " SAVED_LOCALLY),
+				     "(the token is in %s); everything stays saved on this computer"),
 			 rc->name, rc->kind == FB_URL_SSH ? rc->key_file : rc->token_file);
 	else if (rc->kind != FB_URL_PATH && (why = unreachable(m)))
 		snprintf(st->msg, sizeof st->msg,
-			 _("cannot reach %s:%d: %s; check the address or the network; " SAVED_LOCALLY),
+			 _("cannot reach %s:%d: %s; check the address or the network; everything stays saved on this computer"),
 			 rc->host, rc->port, why);
 	else if (gitrc == GIT_ECERTIFICATE)
 		snprintf(st->msg, sizeof st->msg,
 			 _("the certificate of the server of remote %s (%s) is not valid: %s; ask HQ; "
-			   SAVED_LOCALLY), rc->name, rc->host, m);
+			   "everything stays saved on this computer"), rc->name, rc->host, m);
 	else if (strstr(m, "No space left on device") || strstr(m, "Disk quota exceeded"))
 		snprintf(st->msg, sizeof st->msg,
 			 _("the disk is full: could not %s remote %s; free some space and sync again; "
@@ -554,9 +555,9 @@ static void explain(struct step *st, int gitrc)
 	else if (strstr(m, "404"))
 		snprintf(st->msg, sizeof st->msg,
 			 _("the server of remote %s has no repository at %s: check the URL with HQ; "
-			   SAVED_LOCALLY), rc->name, rc->url);
+			   "everything stays saved on this computer"), rc->name, rc->url);
 	else
-		snprintf(st->msg, sizeof st->msg, _("could not %s remote %s: %s; " SAVED_LOCALLY),
+		snprintf(st->msg, sizeof st->msg, _("could not %s remote %s: %s; everything stays saved on this computer"),
 			 st->push ? _("send to") : _("fetch from"), rc->name, m);
 }
 

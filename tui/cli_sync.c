@@ -257,10 +257,12 @@ static void progress_cb(const char *phase, uint64_t done, uint64_t total, uint64
 		b /= 1024 * 1024, unit = "MiB";
 	else if (b >= 1024)
 		b /= 1024, unit = "KiB";
-	fprintf(stderr, "\r%s %s: %llu/%llu objects, %.1f %s\033[K",
+	fputc('\r', stderr);
+	fprintf(stderr, _("%s %s: %llu/%llu objects, %.1f %s"),
 		!strcmp(phase, "push") ? _("sending to") : _("receiving from"),
 		progress_line.remote ? progress_line.remote : "", (unsigned long long)done,
 		(unsigned long long)total, b, unit);
+	fputs("\033[K", stderr);
 	fflush(stderr);
 	progress_line.shown = 1;
 }
