@@ -171,7 +171,7 @@ static void table_header(struct table_ctx *t)
 		putchar('\n');
 		return;
 	}
-	out_cell(stdout, "id", FB_ID_LEN + 2);
+	out_cell(stdout, _("id"), FB_ID_LEN + 2);
 	if (t->search) {
 		out_cell(stdout, _("kind"), 14);
 		out_cell(stdout, _("title"), 24);
