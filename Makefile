@@ -75,13 +75,13 @@ PO_LANGS  = zh_CN
 PO_SRC    = $(sort $(wildcard core/*.c sync/*.c tui/*.c))
 MO        = $(PO_LANGS:%=$(BUILD)/locale/%/LC_MESSAGES/fieldbook.mo)
 XGETTEXT  = xgettext --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ \
-            --keyword=fb_error_set:4 --add-comments=TRANSLATORS: --add-location=file \
+            --keyword=fb_error_set:4 --keyword=db_error:2 --add-comments=TRANSLATORS: --add-location=file \
             --sort-by-file --package-name=fieldbook --package-version=$(VERSION) \
-            --msgid-bugs-address= --foreign-user
+            --msgid-bugs-address="the fieldbook maintainers" --foreign-user
 
 .SECONDARY:
 
-.PHONY: po bench man all deps-check deps check unit asan fuzz-build fuzz run install uninstall clean lint-man
+.PHONY: po print-xgettext bench man all deps-check deps check unit asan fuzz-build fuzz run install uninstall clean lint-man
 
 all: deps-check $(BUILD)/fieldbook
 
@@ -130,6 +130,10 @@ $(BUILD)/locale/%/LC_MESSAGES/fieldbook.mo: po/%.po
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  MSGFMT  $@")
 	$(Q)msgfmt --check -o $@ $<
+
+# tests/po-check runs the same xgettext command to see whether the pot is current.
+print-xgettext:
+	@echo '$(XGETTEXT)'
 
 po:
 	$(XGETTEXT) -o po/fieldbook.pot $(PO_SRC)
