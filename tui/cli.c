@@ -46,6 +46,8 @@ const struct cli_command cli_commands[] = {
 	 N_("run the terminal interface headless: keys from a script, the screen on stdout"), 1,
 	 cmd_screen},
 	{"help", "[COMMAND | keys]", N_("show help for fieldbook, a command, or the keys of the terminal interface"), 0, cmd_help},
+	{"complete", "commands | options COMMAND | words COMMAND | kinds | fields [KIND] | choices KIND FIELD",
+	 N_("words for shell completion, one a line (completion/fieldbook.bash uses it)"), 0, cmd_complete},
 	{NULL, NULL, NULL, 0, NULL},
 };
 

@@ -53,6 +53,7 @@ int cmd_dump(struct fb_store *s, int argc, char **argv);
 int cmd_check(struct fb_store *s, int argc, char **argv);
 int cmd_rebuild(struct fb_store *s, int argc, char **argv);
 int cmd_help(struct fb_store *s, int argc, char **argv);
+int cmd_complete(struct fb_store *s, int argc, char **argv);
 int cmd_screen(struct fb_store *s, int argc, char **argv);
 /* cli_sync.c */
 int cmd_remote(struct fb_store *s, int argc, char **argv);
