@@ -548,7 +548,7 @@ int fb_linked(struct fb_store *s, const char *id, size_t limit,
 	      int (*cb)(const struct fb_row *row, const char *via_field, void *ctx), void *ctx,
 	      struct fb_error *err)
 {
-	char full[FB_ID_LEN + 1], lo[64], hi[64];
+	char full[FB_ID_LEN + 1];
 	sqlite3_stmt *st = NULL;
 	struct row_buf b;
 	int rc, r;
@@ -556,18 +556,18 @@ int fb_linked(struct fb_store *s, const char *id, size_t limit,
 	memset(&b, 0, sizeof b);
 	if ((rc = fb_record_resolve(s, full, id, err)) < 0)
 		return rc;
-	snprintf(lo, sizeof lo, "ref:%s:", full);
-	snprintf(hi, sizeof hi, "ref:%s;", full);
-	if (sqlite3_prepare_v2(s->db, "SELECT i.rec, substr(i.key, 22) FROM ident i"
-				      " JOIN record r ON r.id = i.rec"
-				      " WHERE i.key >= ?1 AND i.key < ?2 AND r.live = 1"
-				      " ORDER BY r.updated_hlc DESC, r.id DESC LIMIT ?3",
+	/* references to id and to every record merged into it (merged_into chains, review.h) */
+	if (sqlite3_prepare_v2(s->db, "WITH RECURSIVE t(id) AS (SELECT ?1 UNION SELECT f.rec FROM field f"
+				      " JOIN t ON f.name = 'merged_into' AND f.value = t.id)"
+				      " SELECT i.rec, min(substr(i.key, 22)) FROM t JOIN ident i"
+				      " ON i.key >= 'ref:' || t.id || ':' AND i.key < 'ref:' || t.id || ';'"
+				      " JOIN record r ON r.id = i.rec WHERE r.live = 1 GROUP BY i.rec"
+				      " ORDER BY r.updated_hlc DESC, r.id DESC LIMIT ?2",
 			       -1, &st, NULL) != SQLITE_OK)
 		return db_error(s, "reading linked records", err);
 	plan_note(s, st);
-	sqlite3_bind_text(st, 1, lo, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, hi, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, (int64_t)(limit ? limit : 100));
+	sqlite3_bind_text(st, 1, full, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (int64_t)(limit ? limit : 100));
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		char rec[FB_ID_LEN + 1], via[64];
 		snprintf(rec, sizeof rec, "%s", sqlite3_column_text(st, 0));

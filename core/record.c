@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fieldbook/catalogue.h"
 #include "fieldbook/clock.h"
 #include "fieldbook/i18n.h"
 #include "fieldbook/validate.h"
@@ -308,6 +309,13 @@ static int draft_finish(struct fb_store *s, struct draft *d, int is_new, const c
 		}
 		if ((f->type == FB_T_REF || f->type == FB_T_REFS) && (rc = check_refs(s, d, i, err)) < 0)
 			return rc;
+		if (f->catalogue && d->next[i] && *d->next[i]) { /* a catalogue entry's own name */
+			char *v = NULL;
+			if ((rc = fb_catalogue_normalise(s, f, d->next[i], &v, err)) < 0)
+				return rc;
+			free(d->next[i]);
+			d->next[i] = v;
+		}
 	}
 	for (i = 0; i < d->n; i++) {
 		const struct fb_field *f = &d->kind->fields[i];
