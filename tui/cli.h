@@ -55,6 +55,8 @@ int cmd_rebuild(struct fb_store *s, int argc, char **argv);
 int cmd_help(struct fb_store *s, int argc, char **argv);
 int cmd_complete(struct fb_store *s, int argc, char **argv);
 int cmd_screen(struct fb_store *s, int argc, char **argv);
+/* cli_report.c */
+int cmd_report(struct fb_store *s, int argc, char **argv);
 /* cli_sync.c */
 int cmd_remote(struct fb_store *s, int argc, char **argv);
 int cmd_sync(struct fb_store *s, int argc, char **argv);
