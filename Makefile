@@ -1,7 +1,7 @@
 # fieldbook build.  Layers (DESIGN section 1), written into the flags:
 #   core/  SQLite, zlib             -> $(BUILD)/libfbcore.a  (no curses, no libgit2)
 #   sync/  libgit2 + core           -> $(BUILD)/libfbsync.a  (no curses)
-#   tui/   ncursesw + sync + core   -> $(BUILD)/fieldbook    (command line and TUI)
+#   tui/   ncursesw, libxlsxwriter + sync + core -> $(BUILD)/fieldbook (command line and TUI)
 # Core unit tests link against libfbcore.a with SQLite and zlib only, so a core file that
 # used curses or libgit2 would fail to link; tests/lint-layers greps the includes too.
 
@@ -24,12 +24,13 @@ Q          = $(if $(filter 1,$(V)),,@)
 
 PKG_CORE = sqlite3 zlib
 PKG_SYNC = libgit2
-PKG_TUI  = ncursesw
+PKG_TUI  = ncursesw xlsxwriter
 # pkg-config name -> Debian package, for the message when one is missing.
 DEB_sqlite3 = libsqlite3-dev
 DEB_zlib    = zlib1g-dev
 DEB_libgit2 = libgit2-dev
 DEB_ncursesw = libncurses-dev
+DEB_xlsxwriter = libxlsxwriter-dev
 
 pc = $(shell pkg-config $(1) 2>/dev/null)
 # Our feature macros are set here, once; pkg-config's copies (ncursesw adds
@@ -91,7 +92,7 @@ deps-check:
 	if [ -n "$$missing" ]; then \
 	  for p in $$missing; do case $$p in \
 	    sqlite3) d=$(DEB_sqlite3);; zlib) d=$(DEB_zlib);; libgit2) d=$(DEB_libgit2);; \
-	    ncursesw) d=$(DEB_ncursesw);; *) d=$$p;; esac; \
+	    ncursesw) d=$(DEB_ncursesw);; xlsxwriter) d=$(DEB_xlsxwriter);; *) d=$$p;; esac; \
 	    echo "fieldbook: pkg-config cannot find $$p: install the Debian package $$d" >&2; done; \
 	  echo "fieldbook: or run scripts/install-deps (make check and make run do it for you)" >&2; \
 	  exit 1; fi

@@ -33,6 +33,12 @@ const struct cli_command cli_commands[] = {
 	{"fields", "[KIND]", N_("fields of a kind: types, choice codes and labels"), 0, cmd_fields},
 	{"dump", "", N_("every record and field, unmasked, conflicts included, canonical order"), 1,
 	 cmd_dump},
+	{"export", "KIND --csv FILE | --xlsx FILE [--unmasked [--reason TEXT]] [--from DATE] [--to DATE]",
+	 N_("write the live records of a kind to a CSV or Excel file for spreadsheets, masked unless --unmasked"),
+	 1, cmd_export},
+	{"import", "KIND FILE.csv [--all-or-nothing] [--dry-run] [--override FIELD=REASON]",
+	 N_("add records from a CSV roster, validated like add; people already present are matched"),
+	 1, cmd_import},
 	{"check", "[--state-digest | --snapshot-tree]",
 	 N_("check the database; --state-digest prints a hash of the state, --snapshot-tree the tree id of its snapshot"),
 	 1, cmd_check},
@@ -42,9 +48,6 @@ const struct cli_command cli_commands[] = {
 	{"sync", "[NAME] [--publish]", N_("send and receive changes with one remote, or all of them"), 1, cmd_sync},
 	{"bundle", "create FILE [--for NAME] | read FILE",
 	 N_("write all data to a bundle file, or read one (no network needed)"), 1, cmd_bundle},
-	{"report", "[--month YYYY-MM | --quarter YYYYQn | --year YYYY | --from DATE --to DATE] [--by team|site|occupation|kind] [--monthly] [--format text|csv]",
-	 N_("the period report against the previous period: members, legal aid, outreach, services, demands, assistance"),
-	 1, cmd_report},
 	{"screen", "[--size COLSxROWS] [--keys KEYS | --keys-file FILE]",
 	 N_("run the terminal interface headless: keys from a script, the screen on stdout"), 1,
 	 cmd_screen},
@@ -111,7 +114,7 @@ int cmd_help(struct fb_store *s, int argc, char **argv)
 }
 
 /* "--name VALUE" or "--name=VALUE" at argv[*i]; 1 if it matched (value in *out). */
-static int opt_value(int argc, char **argv, int *i, const char *name, const char **out)
+int cli_opt_value(int argc, char **argv, int *i, const char *name, const char **out)
 {
 	size_t n = strlen(name);
 
@@ -136,9 +139,9 @@ int cmd_init(struct fb_store *unused, int argc, char **argv)
 	int i, rc;
 
 	for (i = 1; i < argc; i++) {
-		if (opt_value(argc, argv, &i, "--device-label", &o.device_label) ||
-		    opt_value(argc, argv, &i, "--team", &o.team) ||
-		    opt_value(argc, argv, &i, "--operator", &o.operator_name))
+		if (cli_opt_value(argc, argv, &i, "--device-label", &o.device_label) ||
+		    cli_opt_value(argc, argv, &i, "--team", &o.team) ||
+		    cli_opt_value(argc, argv, &i, "--operator", &o.operator_name))
 			continue;
 		return cli_usage("init", _("unknown argument '%s'"), argv[i]);
 	}
@@ -175,7 +178,7 @@ static int changes_parse(struct changes *c, const char *cmd, int argc, char **ar
 	for (i = first; i < argc; i++) {
 		const char *ov = NULL;
 		char *f = NULL, *v = NULL;
-		int is_ovr = opt_value(argc, argv, &i, "--override", &ov);
+		int is_ovr = cli_opt_value(argc, argv, &i, "--override", &ov);
 		if (!is_ovr && !strncmp(argv[i], "--", 2))
 			return cli_usage(cmd, _("unknown option '%s'"), argv[i]);
 		if (fb_kvarg_parse(&f, &v, is_ovr ? ov : argv[i], &err) < 0)
@@ -414,8 +417,8 @@ int cmd_screen(struct fb_store *s, int argc, char **argv)
 	int cols, rows, i, rc;
 
 	for (i = 1; i < argc; i++) {
-		if (opt_value(argc, argv, &i, "--size", &size) || opt_value(argc, argv, &i, "--keys", &keys) ||
-		    opt_value(argc, argv, &i, "--keys-file", &file))
+		if (cli_opt_value(argc, argv, &i, "--size", &size) || cli_opt_value(argc, argv, &i, "--keys", &keys) ||
+		    cli_opt_value(argc, argv, &i, "--keys-file", &file))
 			continue;
 		return cli_usage("screen", _("unknown argument '%s'"), argv[i]);
 	}

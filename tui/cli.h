@@ -28,6 +28,10 @@ int cli_fail(const struct fb_error *err);
 /* Prints a usage error for cmd and returns CLI_USAGE. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* "--name VALUE" or "--name=VALUE" at argv[*i]: 1 if it matched (the value in *out, *i
+ * moved past it), else 0. */
+int cli_opt_value(int argc, char **argv, int *i, const char *name, const char **out);
+
 /* Output helpers (cli_out.c). */
 /* Writes s to f padded or cut to exactly cols terminal columns. */
 void out_cell(FILE *f, const char *s, int cols);
@@ -55,8 +59,9 @@ int cmd_rebuild(struct fb_store *s, int argc, char **argv);
 int cmd_help(struct fb_store *s, int argc, char **argv);
 int cmd_complete(struct fb_store *s, int argc, char **argv);
 int cmd_screen(struct fb_store *s, int argc, char **argv);
-/* cli_report.c */
-int cmd_report(struct fb_store *s, int argc, char **argv);
+/* cli_export.c, cli_import.c */
+int cmd_export(struct fb_store *s, int argc, char **argv);
+int cmd_import(struct fb_store *s, int argc, char **argv);
 /* cli_sync.c */
 int cmd_remote(struct fb_store *s, int argc, char **argv);
 int cmd_sync(struct fb_store *s, int argc, char **argv);
