@@ -1,5 +1,5 @@
 # fieldbook build.  Layers (DESIGN section 1), written into the flags:
-#   core/  SQLite, zlib             -> $(BUILD)/libfbcore.a  (no curses, no libgit2)
+#   core/  SQLite, zlib, libsodium  -> $(BUILD)/libfbcore.a  (no curses, no libgit2)
 #   sync/  libgit2 + core           -> $(BUILD)/libfbsync.a  (no curses)
 #   tui/   ncursesw, libxlsxwriter + sync + core -> $(BUILD)/fieldbook (command line and TUI)
 # Core unit tests link against libfbcore.a with SQLite and zlib only, so a core file that
@@ -22,12 +22,13 @@ SAN       ?=
 V         ?= 0
 Q          = $(if $(filter 1,$(V)),,@)
 
-PKG_CORE = sqlite3 zlib
+PKG_CORE = sqlite3 zlib libsodium
 PKG_SYNC = libgit2
 PKG_TUI  = ncursesw xlsxwriter
 # pkg-config name -> Debian package, for the message when one is missing.
 DEB_sqlite3 = libsqlite3-dev
 DEB_zlib    = zlib1g-dev
+DEB_libsodium = libsodium-dev
 DEB_libgit2 = libgit2-dev
 DEB_ncursesw = libncurses-dev
 DEB_xlsxwriter = libxlsxwriter-dev
@@ -91,7 +92,7 @@ deps-check:
 	  pkg-config --exists $$p 2>/dev/null || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  for p in $$missing; do case $$p in \
-	    sqlite3) d=$(DEB_sqlite3);; zlib) d=$(DEB_zlib);; libgit2) d=$(DEB_libgit2);; \
+	    sqlite3) d=$(DEB_sqlite3);; zlib) d=$(DEB_zlib);; libsodium) d=$(DEB_libsodium);; libgit2) d=$(DEB_libgit2);; \
 	    ncursesw) d=$(DEB_ncursesw);; xlsxwriter) d=$(DEB_xlsxwriter);; *) d=$$p;; esac; \
 	    echo "fieldbook: pkg-config cannot find $$p: install the Debian package $$d" >&2; done; \
 	  echo "fieldbook: or run scripts/install-deps (make check and make run do it for you)" >&2; \
@@ -149,7 +150,7 @@ $(BUILD)/fieldbook: $(TUI_OBJ) $(BUILD)/libfbsync.a $(BUILD)/libfbcore.a | $(MO)
 	$(Q)$(CC) $(SAN) $(LDFLAGS) -o $@ $(TUI_OBJ) $(BUILD)/libfbsync.a $(BUILD)/libfbcore.a \
 	  $(TUI_LIBS) $(SYNC_LIBS) $(CORE_LIBS)
 
-# Core unit tests: SQLite and zlib only (the layering check at link time).
+# Core unit tests: SQLite, zlib and libsodium only (the layering check at link time).
 $(UNIT_CORE:tests/unit/%.c=$(BUILD)/tests/%): $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/libfbcore.a
 	$(Q)$(CC) $(SAN) $(LDFLAGS) -o $@ $< $(BUILD)/libfbcore.a $(CORE_LIBS)
 $(UNIT_SYNC:tests/unit/%.c=$(BUILD)/tests/%): $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/libfbsync.a $(BUILD)/libfbcore.a

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "fieldbook/text.h"
+#include "fieldbook/crypto.h"
 #include "store_int.h"
 
 int index_is_cjk(uint32_t c)
@@ -206,9 +207,14 @@ int index_record(struct fb_store *s, const char *rec, int was_indexed, struct fb
 		if (!f || strcmp(f->name, name) || !*value)
 			continue;
 		key[0] = '\0';
-		if (f->type == FB_T_IDNUMBER)
-			snprintf(key, sizeof key, "id:%s", value);
-		else if (f->type == FB_T_MOBILE) {
+		if (f->type == FB_T_IDNUMBER) {
+			/* sealed (crypto.h): the keyed tag it carries, never the number */
+			const char *tag = fb_crypto_sealed_tag(value);
+			if (tag)
+				snprintf(key, sizeof key, "idh:%s", tag);
+			else if (!fb_crypto_is_sealed(value))
+				snprintf(key, sizeof key, "id:%s", value);
+		} else if (f->type == FB_T_MOBILE) {
 			snprintf(key, sizeof key, "m4:%s", value + (strlen(value) > 4 ? strlen(value) - 4 : 0));
 			if ((rc = add_ident(s, key, rec, err)) < 0)
 				break;
@@ -228,7 +234,7 @@ int index_record(struct fb_store *s, const char *rec, int was_indexed, struct fb
 		}
 		if (key[0] && (rc = add_ident(s, key, rec, err)) < 0)
 			break;
-		if (f->flags & (FB_F_SEARCH | FB_F_TITLE)) {
+		if ((f->flags & (FB_F_SEARCH | FB_F_TITLE)) && !fb_crypto_is_sealed(value)) {
 			sb_put(&text, " ", 1);
 			sb_put(&text, value, strlen(value));
 		}

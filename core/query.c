@@ -13,6 +13,7 @@
 #include "fieldbook/validate.h"
 #include "fieldbook/value.h"
 #include "sha256.h"
+#include "fieldbook/crypto.h"
 #include "store_int.h"
 
 #define SEARCH_CANDIDATES 500
@@ -435,6 +436,12 @@ int fb_search(struct fb_store *s, const char *text, const char *kind, size_t off
 		snprintf(key, sizeof key, "id:%s", norm);
 		if ((rc = ident_hits(s, &h, key, "id_number", err)) < 0)
 			goto cleanup;
+		/* sealed ID numbers are found by their keyed tag (crypto.h) */
+		if (fb_crypto_tag(key + 4, fb_crypto_ring(), norm) == 0) {
+			memcpy(key, "idh:", 4);
+			if ((rc = ident_hits(s, &h, key, "id_number", err)) < 0)
+				goto cleanup;
+		}
 	}
 	if (fb_validate_mobile(norm, sizeof norm, trimmed, "query", NULL) == 0) {
 		snprintf(key, sizeof key, "mob:%s", norm);

@@ -13,6 +13,7 @@
 
 #include "fieldbook/catalogue.h"
 #include "fieldbook/clock.h"
+#include "fieldbook/crypto.h"
 #include "fieldbook/i18n.h"
 #include "fieldbook/validate.h"
 #include "fieldbook/value.h"
@@ -126,6 +127,61 @@ int fb_record_resolve(struct fb_store *s, char *out, const char *id, struct fb_e
 	return 0;
 }
 
+/* A copy of a stored value, opened when it is sealed and the key is loaded (a sealed
+ * value stays sealed otherwise, so it compares unequal to anything typed). */
+static char *sealed_open_dup(const struct fb_field *f, const char *v)
+{
+	char *plain = NULL;
+
+	if ((f->flags & FB_F_SENSITIVE) && fb_crypto_is_sealed(v) && fb_crypto_open(&plain, fb_crypto_ring(), f->name, v, NULL) == 0)
+		return plain;
+	return strdup(v);
+}
+
+/* 1 when this store already holds a sealed value of some sensitive field: the deployment
+ * encrypts, so a computer without the key must not write those fields in plain text. */
+static int deployment_seals(struct fb_store *s)
+{
+	const struct fb_kind *k;
+	const struct fb_field *f;
+	sqlite3_stmt *st = stmt(s, "SELECT 1 FROM field WHERE name = ?1 AND value >= 'enc1:'"
+				   " AND value < 'enc1;' LIMIT 1",
+				NULL);
+	int found = 0;
+
+	if (!st)
+		return 1; /* cannot tell: refuse rather than leak */
+	for (k = fb_kinds; k->name && !found; k++)
+		for (f = k->fields; f->name && !found; f++) {
+			if (!(f->flags & FB_F_SENSITIVE))
+				continue;
+			sqlite3_bind_text(st, 1, f->name, -1, SQLITE_STATIC);
+			found = sqlite3_step(st) == SQLITE_ROW;
+			sqlite3_reset(st);
+		}
+	return found;
+}
+
+/* The stored form of a sensitive value: sealed with the deployment key when one is
+ * loaded; in plain text only in a store that has never seen a sealed value (no key in
+ * this deployment).  *out malloc'd (NULL = store v as it is). */
+static int seal_value(struct fb_store *s, char **out, const char *rec, const struct fb_field *f,
+		      const char *v, struct fb_error *err)
+{
+	*out = NULL;
+	if (!(f->flags & FB_F_SENSITIVE) || !*v)
+		return 0;
+	if (fb_crypto_ring())
+		return fb_crypto_seal(out, fb_crypto_ring(), rec, f->name, v, f->type == FB_T_IDNUMBER, err);
+	if (deployment_seals(s))
+		return fb_error_set(err, FB_EINVAL, f->name,
+				    _("%s: this deployment encrypts sensitive fields and this computer has "
+				      "no deployment key; join with a key file (fieldbook init --join "
+				      "FILE) or leave %s out"),
+				    f->name, f->name);
+	return 0;
+}
+
 /* Loads the current displayed values of rec into d->cur / d->conflict. */
 static int draft_load(struct fb_store *s, struct draft *d, const char *rec, struct fb_error *err)
 {
@@ -143,7 +199,7 @@ static int draft_load(struct fb_store *s, struct draft *d, const char *rec, stru
 			continue;
 		i = field_index(d, f);
 		free(d->cur[i]);
-		d->cur[i] = strdup((const char *)sqlite3_column_text(st, 1));
+		d->cur[i] = sealed_open_dup(f, (const char *)sqlite3_column_text(st, 1));
 		d->conflict[i] = sqlite3_column_int(st, 2) > 1;
 	}
 	sqlite3_reset(st);
@@ -394,13 +450,19 @@ static int draft_save(struct fb_store *s, struct draft *d, const char *rec, int 
 	if (is_new && (rc = opbuf_add(s, b, seq, hlc, d->kind->name, rec, "_exists", "1", NULL, err)) < 0)
 		goto cleanup;
 	for (i = 0; i < d->n; i++) {
-		char *pred = NULL;
+		char *pred = NULL, *sealed = NULL;
 		if (!d->next[i])
 			continue;
 		if (d->cur[i] && !d->conflict[i] && !strcmp(d->cur[i], d->next[i]))
 			continue; /* unchanged */
 		if (!d->cur[i] && !*d->next[i])
 			continue; /* clearing an empty field */
+		if ((rc = seal_value(s, &sealed, rec, &d->kind->fields[i], d->next[i], err)) < 0)
+			goto cleanup;
+		if (sealed) { /* the op carries only the sealed form; the plain text is wiped */
+			fb_crypto_free_plain(d->next[i]);
+			d->next[i] = sealed;
+		}
 		if (!is_new && (rc = oplog_visible_ids(s, rec, d->kind->fields[i].name, &pred, err)) < 0)
 			goto cleanup;
 		if ((rc = opbuf_add(s, b, seq, hlc, d->kind->name, rec, d->kind->fields[i].name,
@@ -476,6 +538,11 @@ static int load_for_change(struct fb_store *s, const char *id, char *full, const
 		return rc;
 	if (!r->exists && !r->delete_conflict)
 		rc = fb_error_set(err, FB_EINVAL, "id", _("record %s was deleted; it cannot be changed"),
+				  full);
+	else if (r->kind && !strcmp(r->kind->name, "audit"))
+		rc = fb_error_set(err, FB_EINVAL, "id",
+				  _("record %s is an audit entry; audit entries can never be changed or "
+				    "deleted"),
 				  full);
 	else if (!r->kind)
 		rc = fb_error_set(err, FB_EINVAL, "kind",
@@ -638,6 +705,7 @@ int fb_record_get(struct fb_record **out, struct fb_store *s, const char *id, st
 	while ((row = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *name = (const char *)sqlite3_column_text(st, 0);
 		const char *value = (const char *)sqlite3_column_text(st, 1);
+		char *opened;
 		struct fb_field_state *fs = r->nfields ? &r->fields[r->nfields - 1] : NULL;
 		size_t i;
 		int dup = 0;
@@ -654,17 +722,24 @@ int fb_record_get(struct fb_record **out, struct fb_store *s, const char *id, st
 			if (fs->def && strcmp(fs->def->name, name))
 				fs->def = NULL;
 		}
+		opened = fs->def ? sealed_open_dup(fs->def, value) : strdup(value);
+		if (!opened)
+			goto nomem;
 		for (i = 0; i < fs->nvalues && !dup; i++)
-			dup = !strcmp(fs->values[i].value, value);
-		if (dup)
+			dup = !strcmp(fs->values[i].value, opened);
+		if (dup) {
+			free(opened);
 			continue;
+		}
 		{
 			struct fb_value *v2 = realloc(fs->values, (fs->nvalues + 1) * sizeof *v2);
-			if (!v2)
+			if (!v2) {
+				free(opened);
 				goto nomem;
+			}
 			fs->values = v2;
 			v2 = &fs->values[fs->nvalues++];
-			v2->value = strdup(value);
+			v2->value = opened;
 			v2->op = col_dup(st, 2);
 			v2->hlc = sqlite3_column_int64(st, 3);
 			v2->author = col_dup(st, 4);

@@ -473,6 +473,22 @@ static const struct fb_field team_fields[] = {
 	{0},
 };
 
+/* Append-only: who and when are the op's author and clock; record.c refuses edits and
+ * deletes of audit records (audit.h). */
+static const struct fb_choice audit_action_choices[] = {
+	{"reveal", "查看完整信息", "reveal"},
+	{"export_unmasked", "导出完整信息", "unmasked export"},
+	{0},
+};
+
+static const struct fb_field audit_fields[] = {
+	{"action", "操作", "Action", FB_T_CHOICE, REQ | TITLE, audit_action_choices, NULL, NULL, 0, 14, NULL},
+	{"record", "记录", "Record", FB_T_TEXT, LIST, NULL, NULL, NULL, 64, 16, NULL},
+	{"field", "字段", "Field", FB_T_TEXT, LIST, NULL, NULL, NULL, 64, 14, NULL},
+	{"reason", "理由", "Reason", FB_T_MULTILINE, REQ, NULL, NULL, NULL, 0, 0, NULL},
+	{0},
+};
+
 #undef REQ
 #undef SENS
 #undef MASK
@@ -494,6 +510,7 @@ const struct fb_kind fb_kinds[] = {
 	{"site", "服务阵地", "Site", site_fields, 1},
 	{"service", "服务项目", "Service", service_fields, 1},
 	{"team", "服务队", "Team", team_fields, 1},
+	{"audit", "审计记录", "Audit entry", audit_fields, 0},
 	{0},
 };
 

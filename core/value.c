@@ -6,8 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fieldbook/crypto.h"
 #include "fieldbook/i18n.h"
 #include "fieldbook/text.h"
+#include "fieldbook/unlock.h"
 #include "fieldbook/validate.h"
 #include "fieldbook/value.h"
 
@@ -381,6 +383,26 @@ static char *display_items(const char *stored)
 	return res;
 }
 
+/* A sealed value (crypto.h): opened and shown like its plain text when the key is
+ * loaded, else a placeholder that says why it is hidden. */
+static char *display_sealed(const struct fb_field *f, const char *stored, int show)
+{
+	char *plain = NULL, *res;
+	struct fb_error e = {0};
+	int rc = fb_crypto_open(&plain, fb_crypto_ring(), f->name, stored, &e);
+
+	if (rc == 0) {
+		res = fb_value_display(f, plain, show);
+		fb_crypto_free_plain(plain);
+		return res;
+	}
+	if (!fb_crypto_ring())
+		return strdup(fb_unlock_required() ? _("(encrypted: locked)")
+						   : _("(encrypted: this computer has no deployment key)"));
+	return strdup(rc == FB_ENOTFOUND ? _("(encrypted with a key this computer does not have)")
+					 : _("(encrypted value is damaged)"));
+}
+
 char *fb_value_display(const struct fb_field *f, const char *stored, int show)
 {
 	char buf[64];
@@ -389,6 +411,8 @@ char *fb_value_display(const struct fb_field *f, const char *stored, int show)
 		stored = "";
 	if (!f || !*stored)
 		return fb_text_sanitize(stored, 1);
+	if ((f->flags & FB_F_SENSITIVE) && fb_crypto_is_sealed(stored))
+		return display_sealed(f, stored, show);
 	if (show != FB_SHOW_UNMASKED) {
 		if (f->type == FB_T_IDNUMBER || (f->flags & FB_F_MASKED))
 			return fb_mask_chars(stored, 3, 4);

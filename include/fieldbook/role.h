@@ -51,8 +51,10 @@ const char *fb_role_name(enum fb_role role);
  * FB_EINVAL with the list of roles. */
 int fb_role_parse(enum fb_role *out, const char *name, struct fb_error *err);
 
-/* The role of the unlocked operator; FB_ROLE_NONE in open mode. */
+/* The role of the unlocked operator; FB_ROLE_NONE in open mode or while locked. */
 enum fb_role fb_role_current(void);
+/* Set by unlock.c only. */
+void fb_role_set_current(enum fb_role role);
 
 /* 0 when the current operator may do a; else FB_EINVAL with a message naming the
  * action, the operator's role and who may do it.  Always 0 in open mode. */

@@ -71,7 +71,7 @@ struct fb_kind {
 };
 
 /* Every kind, terminated by an entry with name NULL.  Order: person, visit, consultation,
- * case, request, demand, assistance, note, site, service, team. */
+ * case, request, demand, assistance, note, site, service, team, audit. */
 extern const struct fb_kind fb_kinds[];
 
 /* Find a kind by code, Chinese or English label (case-insensitive for ASCII). NULL if none. */
