@@ -166,42 +166,26 @@ static int unindex(struct fb_store *s, const char *rec, struct fb_error *err)
 	return exec_bound(s, st, err);
 }
 
-int index_record(struct fb_store *s, const char *rec, int was_indexed, struct fb_error *err)
+int index_record_fields(struct fb_store *s, const char *rec, const char *kind, int live,
+			const char *title, const char *const *names, const char *const *values, size_t nf,
+			int was_indexed, struct fb_error *err)
 {
 	sqlite3_stmt *st;
-	char kind[64] = "", kindtok[72], *title = NULL;
+	char kindtok[72];
 	struct sbuf text = {0};
 	const struct fb_kind *k;
-	int live = 0, rc = 0, r;
+	size_t i;
+	int rc = 0;
 
 	if (was_indexed && (rc = unindex(s, rec, err)) < 0)
 		return rc;
-	st = stmt(s, "SELECT kind, live, title FROM record WHERE id = ?1", err);
-	if (!st)
-		return FB_EDB;
-	sqlite3_bind_text(st, 1, rec, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		snprintf(kind, sizeof kind, "%s", sqlite3_column_text(st, 0));
-		live = sqlite3_column_int(st, 1);
-		if (sqlite3_column_text(st, 2))
-			title = strdup((const char *)sqlite3_column_text(st, 2));
-	}
-	sqlite3_reset(st);
 	k = fb_kind_find(kind);
-	if (!live || !k || strcmp(k->name, kind)) {
-		free(title);
+	if (!live || !k || strcmp(k->name, kind))
 		return 0;
-	}
 	sb_put(&text, "", 0);
-	st = stmt(s, "SELECT name, value FROM field WHERE rec = ?1 ORDER BY name", err);
-	if (!st) {
-		free(title);
-		return FB_EDB;
-	}
-	sqlite3_bind_text(st, 1, rec, -1, SQLITE_STATIC);
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *name = (const char *)sqlite3_column_text(st, 0);
-		const char *value = (const char *)sqlite3_column_text(st, 1);
+	for (i = 0; i < nf; i++) {
+		const char *name = names[i];
+		const char *value = values[i];
 		const struct fb_field *f = fb_field_find(k, name);
 		char key[512];
 		if (!f || strcmp(f->name, name) || !*value)
@@ -240,9 +224,6 @@ int index_record(struct fb_store *s, const char *rec, int was_indexed, struct fb
 		}
 	}
 done:
-	sqlite3_reset(st);
-	if (rc == 0 && r != SQLITE_DONE && r != SQLITE_ROW)
-		rc = db_error(s, "updating the search index", err);
 	if (rc == 0) {
 		char *uni = NULL, *bi = NULL;
 		index_tokens(text.p ? text.p : "", &uni, &bi);
@@ -276,6 +257,5 @@ done:
 		free(bi);
 	}
 	free(text.p);
-	free(title);
 	return rc;
 }

@@ -645,7 +645,7 @@ int fb_store_dump(struct fb_store *s, int (*write_cb)(const char *line, void *ct
 				      " created_hlc, created_by, created_dev, updated_hlc, updated_by"
 				      " FROM record ORDER BY id",
 			       -1, &rs, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(s->db, "SELECT field, value, id FROM op WHERE rec = ?1 AND visible = 1"
+	    sqlite3_prepare_v2(s->db, "SELECT field, value, id FROM op WHERE rec = ?1 AND " OP_VISIBLE
 				      " ORDER BY field, hlc DESC, device DESC, seq DESC, idx DESC",
 			       -1, &fs, NULL) != SQLITE_OK) {
 		rc = db_error(s, "dumping", err);

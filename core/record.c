@@ -694,7 +694,7 @@ int fb_record_get(struct fb_record **out, struct fb_store *s, const char *id, st
 	sqlite3_reset(st);
 
 	/* Every visible op of the record, newest first per field; distinct values kept. */
-	st = stmt(s, "SELECT field, value, id, hlc, author FROM op WHERE rec = ?1 AND visible = 1"
+	st = stmt(s, "SELECT field, value, id, hlc, author FROM op WHERE rec = ?1 AND " OP_VISIBLE
 		     " AND field <> '_exists' ORDER BY field, hlc DESC, device DESC, seq DESC, idx DESC",
 		  err);
 	if (!st) {

@@ -18,51 +18,59 @@
 #include "fieldbook/i18n.h"
 #include "store_int.h"
 
-/* 2: kind_count and the unsealed counter in meta; search_doc_title index. */
-#define SCHEMA_VERSION 2
+/* 2: kind_count and the unsealed counter in meta; search_doc_title index.
+ * 3: two files.  fieldbook.db holds the truth (op, rowid n = arrival order) and what makes
+ *    new ops (meta) or is local (alarm); fieldbook-state.db, attached as "state", holds
+ *    everything derived from the ops, with the op rowid it has materialised up to. */
+#define SCHEMA_VERSION 3
 
-/* Truth: op.  Everything else is materialised from op and rebuilt by fb_store_rebuild.
- * op.visible and op.sealed are bookkeeping (visible is materialised; sealed is set when
- * the op has been written to a change file). */
-static const char schema_sql[] =
-	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
-	"CREATE TABLE IF NOT EXISTS op("
-	" id TEXT PRIMARY KEY, device TEXT NOT NULL, seq INTEGER NOT NULL, idx INTEGER NOT NULL,"
+
+
+/* Truth: op, appended to and never updated except op.sealed (set when the op has been
+ * written to a change file).  n is the arrival order: the state file's watermark. */
+static const char main_schema_sql[] =
+	"CREATE TABLE IF NOT EXISTS main.meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
+	"CREATE TABLE IF NOT EXISTS main.op("
+	" id TEXT NOT NULL UNIQUE, device TEXT NOT NULL, seq INTEGER NOT NULL, idx INTEGER NOT NULL,"
 	" hlc INTEGER NOT NULL, author TEXT NOT NULL, kind TEXT NOT NULL, rec TEXT NOT NULL,"
 	" field TEXT NOT NULL, value TEXT NOT NULL, pred TEXT NOT NULL,"
-	" sealed INTEGER NOT NULL DEFAULT 0, visible INTEGER NOT NULL DEFAULT 1) WITHOUT ROWID;"
-	"CREATE INDEX IF NOT EXISTS op_key ON op(rec, field, visible);"
-	"CREATE INDEX IF NOT EXISTS op_unsealed ON op(device, seq) WHERE sealed = 0;"
-	"CREATE TABLE IF NOT EXISTS superseded(id TEXT PRIMARY KEY) WITHOUT ROWID;"
-	"CREATE TABLE IF NOT EXISTS record("
+	" sealed INTEGER NOT NULL DEFAULT 0, n INTEGER PRIMARY KEY);"
+	"CREATE INDEX IF NOT EXISTS main.op_key ON op(rec, field);"
+	"CREATE INDEX IF NOT EXISTS main.op_unsealed ON op(device, seq) WHERE sealed = 0;"
+	/* Local bookkeeping, not derived from ops: alarms (clock anomalies; sync adds more). */
+	"CREATE TABLE IF NOT EXISTS main.alarm(id INTEGER PRIMARY KEY, at INTEGER NOT NULL,"
+	" what TEXT NOT NULL, detail TEXT NOT NULL);";
+
+/* Derived from op only (fb_store_rebuild recomputes all of it).  superseded: every op id
+ * some pred names (an op is visible when its id is not in it). */
+static const char state_schema_sql[] =
+	"CREATE TABLE IF NOT EXISTS state.state_meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
+	"CREATE TABLE IF NOT EXISTS state.superseded(id TEXT PRIMARY KEY) WITHOUT ROWID;"
+	"CREATE TABLE IF NOT EXISTS state.record("
 	" id TEXT PRIMARY KEY, kind TEXT NOT NULL, exists_ INTEGER NOT NULL, live INTEGER NOT NULL,"
 	" del_conflict INTEGER NOT NULL, conflicts INTEGER NOT NULL, title TEXT, status TEXT,"
 	" merged_into TEXT, created_hlc INTEGER, created_by TEXT, created_dev TEXT,"
 	" updated_hlc INTEGER, updated_by TEXT) WITHOUT ROWID;"
-	"CREATE INDEX IF NOT EXISTS record_list ON record(kind, live, updated_hlc, id);"
-	"CREATE INDEX IF NOT EXISTS record_status ON record(kind, live, status, updated_hlc, id);"
-	"CREATE INDEX IF NOT EXISTS record_conflict ON record(conflicts) WHERE conflicts > 0;"
-	"CREATE TABLE IF NOT EXISTS field("
+	"CREATE INDEX IF NOT EXISTS state.record_list ON record(kind, live, updated_hlc, id);"
+	"CREATE INDEX IF NOT EXISTS state.record_status ON record(kind, live, status, updated_hlc, id);"
+	"CREATE INDEX IF NOT EXISTS state.record_conflict ON record(conflicts) WHERE conflicts > 0;"
+	"CREATE TABLE IF NOT EXISTS state.field("
 	" rec TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL, op TEXT NOT NULL,"
 	" nvalues INTEGER NOT NULL, PRIMARY KEY(rec, name)) WITHOUT ROWID;"
-	"CREATE INDEX IF NOT EXISTS field_value ON field(name, value);"
+	"CREATE INDEX IF NOT EXISTS state.field_value ON field(name, value);"
 	/* live records per kind, kept by refresh_record so the home screen needs no count(*) */
-	"CREATE TABLE IF NOT EXISTS kind_count(kind TEXT PRIMARY KEY, live INTEGER NOT NULL)"
+	"CREATE TABLE IF NOT EXISTS state.kind_count(kind TEXT PRIMARY KEY, live INTEGER NOT NULL)"
 	" WITHOUT ROWID;"
-	"CREATE TABLE IF NOT EXISTS ident(key TEXT NOT NULL, rec TEXT NOT NULL,"
+	"CREATE TABLE IF NOT EXISTS state.ident(key TEXT NOT NULL, rec TEXT NOT NULL,"
 	" PRIMARY KEY(key, rec)) WITHOUT ROWID;"
-	"CREATE INDEX IF NOT EXISTS ident_rec ON ident(rec);"
-	"CREATE TABLE IF NOT EXISTS search_doc(rowid INTEGER PRIMARY KEY, rec TEXT NOT NULL UNIQUE,"
+	"CREATE INDEX IF NOT EXISTS state.ident_rec ON ident(rec);"
+	"CREATE TABLE IF NOT EXISTS state.search_doc(rowid INTEGER PRIMARY KEY, rec TEXT NOT NULL UNIQUE,"
 	" kind TEXT NOT NULL, title TEXT NOT NULL, uni TEXT NOT NULL, bi TEXT NOT NULL);"
-	"CREATE INDEX IF NOT EXISTS search_doc_title ON search_doc(title);"
-	"CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(kind, uni, bi,"
-	" content='search_doc', content_rowid='rowid', tokenize='ascii');"
-	/* Local bookkeeping, not derived from ops: alarms (clock anomalies; sync adds more). */
-	"CREATE TABLE IF NOT EXISTS alarm(id INTEGER PRIMARY KEY, at INTEGER NOT NULL,"
-	" what TEXT NOT NULL, detail TEXT NOT NULL);"
-	/* alarms a review acknowledged (review.c) */
-	"CREATE TABLE IF NOT EXISTS alarm_ack(id INTEGER PRIMARY KEY, at INTEGER NOT NULL,"
-	" by TEXT NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS state.search_doc_title ON search_doc(title);"
+	"CREATE VIRTUAL TABLE IF NOT EXISTS state.search_fts USING fts5(kind, uni, bi,"
+	" content='search_doc', content_rowid='rowid', tokenize='ascii');";
+
+static const char temp_schema_sql[] =
 	"PRAGMA temp_store=MEMORY;"
 	"CREATE TEMP TABLE IF NOT EXISTS dirty_key(rec TEXT, field TEXT, PRIMARY KEY(rec, field))"
 	" WITHOUT ROWID;"
@@ -148,26 +156,47 @@ void db_rollback(struct fb_store *s)
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
-int meta_get_int(struct fb_store *s, const char *key, int64_t *out, struct fb_error *err)
+/* A key/value table (meta in the op-log file, state_meta in the state file): read and
+ * write by key with the table's own cached statements. */
+static const char *const kv_select[2] = {"SELECT value FROM meta WHERE key = ?1",
+					 "SELECT value FROM state_meta WHERE key = ?1"};
+static const char *const kv_insert[2] = {
+	"INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)",
+	"INSERT OR REPLACE INTO state_meta(key, value) VALUES(?1, ?2)"};
+
+/* *num (if given) gets the value as an integer, *text (if given) a malloc'd copy or NULL;
+ * 0 for a missing key. */
+static int kv_get(struct fb_store *s, int state, const char *key, int64_t *num, char **text,
+		  struct fb_error *err)
 {
-	sqlite3_stmt *st = stmt(s, "SELECT value FROM meta WHERE key = ?1", err);
+	sqlite3_stmt *st = stmt(s, kv_select[state], err);
 	int rc;
 
+	if (text)
+		*text = NULL;
+	if (num)
+		*num = 0;
 	if (!st)
 		return FB_EDB;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
-	*out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_error(s, "reading settings", err);
+	if (rc == SQLITE_ROW && num)
+		*num = sqlite3_column_int64(st, 0);
+	if (rc == SQLITE_ROW && text && sqlite3_column_text(st, 0) &&
+	    !(*text = strdup((const char *)sqlite3_column_text(st, 0)))) {
+		sqlite3_reset(st);
+		return fb_error_set(err, FB_ENOMEM, NULL, "out of memory");
+	}
 	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_error(s, state ? "reading the state file" : "reading settings", err);
 	return 0;
 }
 
-static int meta_set(struct fb_store *s, const char *key, const char *text, int64_t v,
-		    struct fb_error *err)
+static int kv_set(struct fb_store *s, int state, const char *key, const char *text, int64_t v,
+		  struct fb_error *err)
 {
-	sqlite3_stmt *st = stmt(s, "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)", err);
+	sqlite3_stmt *st = stmt(s, kv_insert[state], err);
 
 	if (!st)
 		return FB_EDB;
@@ -182,28 +211,39 @@ static int meta_set(struct fb_store *s, const char *key, const char *text, int64
 	return 0;
 }
 
+int meta_get_int(struct fb_store *s, const char *key, int64_t *out, struct fb_error *err)
+{
+	return kv_get(s, 0, key, out, NULL, err);
+}
+
 int meta_set_int(struct fb_store *s, const char *key, int64_t v, struct fb_error *err)
 {
-	return meta_set(s, key, NULL, v, err);
+	return kv_set(s, 0, key, NULL, v, err);
 }
 
 int meta_set_text(struct fb_store *s, const char *key, const char *v, struct fb_error *err)
 {
-	return meta_set(s, key, v ? v : "", 0, err);
+	return kv_set(s, 0, key, v ? v : "", 0, err);
 }
 
 static char *meta_get_text(struct fb_store *s, const char *key)
 {
-	sqlite3_stmt *st = stmt(s, "SELECT value FROM meta WHERE key = ?1", NULL);
 	char *v = NULL;
 
-	if (!st)
-		return NULL;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-		v = strdup((const char *)sqlite3_column_text(st, 0));
-	sqlite3_reset(st);
+	kv_get(s, 0, key, NULL, &v, NULL);
 	return v;
+}
+
+int state_meta_get(struct fb_store *s, const char *key, int64_t *num, char **text,
+		   struct fb_error *err)
+{
+	return kv_get(s, 1, key, num, text, err);
+}
+
+int state_meta_set(struct fb_store *s, const char *key, const char *text, int64_t num,
+		   struct fb_error *err)
+{
+	return kv_set(s, 1, key, text, num, err);
 }
 
 int random_id(char *out, struct fb_error *err)
@@ -266,12 +306,67 @@ static int make_dirs(const char *path, struct fb_error *err)
 	return 0;
 }
 
+/* Checkpoints off the save path as far as possible: the op log's WAL every 4000 pages,
+ * the state's (written by every save, never synced by one) every 16000 pages; closing
+ * checkpoints both.  Replaces SQLite's automatic checkpoint (one limit for all files). */
+static int wal_hook(void *ctx, sqlite3 *db, const char *name, int pages)
+{
+	(void)ctx;
+	if (pages >= (strcmp(name, "main") ? 16000 : 4000))
+		sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	return SQLITE_OK;
+}
+
+/* Attaches DIR/fieldbook-state.db as "state" and creates its tables.  A state file that
+ * SQLite cannot read (damaged, not a database) is removed and made again: everything in
+ * it is derived from the ops, and the empty state is rebuilt by oplog_state_up_to_date. */
+static int state_attach(struct fb_store *s, struct fb_error *err)
+{
+	char path[4300];
+	sqlite3_stmt *st = NULL;
+	int attempt;
+
+	snprintf(path, sizeof path, "%s/fieldbook-state.db", s->dir);
+	for (attempt = 0;; attempt++) {
+		int code;
+		if (sqlite3_prepare_v2(s->db, "ATTACH DATABASE ?1 AS state", -1, &st, NULL) != SQLITE_OK)
+			return db_error(s, "opening the state file", err);
+		sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+		code = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(s->db);
+		sqlite3_finalize(st);
+		/* The state is re-derivable: a fsync per save covers only the op log (main). */
+		if (code == SQLITE_OK)
+			code = sqlite3_exec(s->db, "PRAGMA state.journal_mode=WAL;"
+						   "PRAGMA state.synchronous=NORMAL;"
+						   "PRAGMA state.cache_size=-64000;"
+						   "PRAGMA state.journal_size_limit=67108864;",
+					    NULL, NULL, NULL);
+		if (code == SQLITE_OK)
+			code = sqlite3_exec(s->db, state_schema_sql, NULL, NULL, NULL);
+		if (code == SQLITE_OK)
+			return 0;
+		code = sqlite3_extended_errcode(s->db) & 0xff;
+		if (attempt || (code != SQLITE_CORRUPT && code != SQLITE_NOTADB))
+			return db_error(s, "opening the state file", err);
+		/* Damaged: start it again empty (oplog_state_up_to_date rebuilds it). */
+		sqlite3_exec(s->db, "DETACH DATABASE state", NULL, NULL, NULL);
+		unlink(path);
+		strcat(path, "-wal");
+		unlink(path);
+		strcpy(path + strlen(path) - 4, "-shm");
+		unlink(path);
+		path[strlen(path) - 4] = '\0';
+	}
+}
+
 static int open_db(struct fb_store **out, const char *dir, int create, struct fb_error *err)
 {
 	struct fb_store *s = NULL;
 	char path[4200];
 	struct stat stbuf;
-	int rc = 0, flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+	/* CREATE even when opening: ATTACH takes these flags and may have to make the
+	 * state file (the op log's existence is checked with stat first). */
+	int rc = 0, flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_CREATE;
 	mode_t old_mask;
 
 	*out = NULL;
@@ -289,13 +384,12 @@ static int open_db(struct fb_store **out, const char *dir, int create, struct fb
 		if ((rc = make_dirs(dir, err)) < 0)
 			return rc;
 		chmod(dir, 0700);
-		flags |= SQLITE_OPEN_CREATE;
 	}
 	s = calloc(1, sizeof *s);
 	if (!s)
 		return fb_error_set(err, FB_ENOMEM, NULL, _("out of memory"));
 	snprintf(s->dir, sizeof s->dir, "%s", dir);
-	/* Owner-only files: the database, its WAL and shared-memory files. */
+	/* Owner-only files: the databases, their WAL and shared-memory files. */
 	old_mask = umask(077);
 	rc = sqlite3_open_v2(path, &s->db, flags, NULL);
 	if (rc != SQLITE_OK) {
@@ -308,17 +402,17 @@ static int open_db(struct fb_store **out, const char *dir, int create, struct fb
 	sqlite3_db_config(s->db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL);
 	sqlite3_db_config(s->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
 	sqlite3_busy_timeout(s->db, 5000);
-	/* Checkpoints every 4000 pages (not every 1000) keep most of them off the save path;
-	 * the WAL is truncated back to 16 MiB after one, and closing checkpoints too. */
 	if ((rc = db_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
 			     "PRAGMA foreign_keys=OFF; PRAGMA cache_size=-16000;"
-			     "PRAGMA wal_autocheckpoint=4000; PRAGMA journal_size_limit=16777216;",
+			     "PRAGMA journal_size_limit=16777216;",
 			  err)) < 0 ||
-	    (rc = db_exec(s, schema_sql, err)) < 0) {
+	    (rc = db_exec(s, main_schema_sql, err)) < 0 || (rc = db_exec(s, temp_schema_sql, err)) < 0 ||
+	    (rc = state_attach(s, err)) < 0) {
 		umask(old_mask);
 		goto cleanup;
 	}
 	umask(old_mask);
+	sqlite3_wal_hook(s->db, wal_hook, s);
 	*out = s;
 	return 0;
 cleanup:
@@ -326,8 +420,26 @@ cleanup:
 	return rc;
 }
 
-/* Brings a database of an older schema up to SCHEMA_VERSION (the tables themselves were
- * created by schema_sql): fills the counters that newer code keeps incrementally. */
+static int table_has_column(struct fb_store *s, const char *table, const char *column)
+{
+	sqlite3_stmt *st = NULL;
+	int found = 0;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM pragma_table_info(?1, 'main') WHERE name = ?2", -1,
+			       &st, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, column, -1, SQLITE_STATIC);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return found;
+}
+
+/* Brings a database of an older schema up to SCHEMA_VERSION.  Before 3 everything lived
+ * in fieldbook.db: the op table is rewritten with its arrival number (in the canonical
+ * order) and without the materialised visible flag, and the derived tables are dropped
+ * there; oplog_state_up_to_date then rebuilds them in the state file from the ops.  Ops,
+ * seal marks, meta and alarms are kept as they are. */
 static int migrate(struct fb_store *s, int64_t from, struct fb_error *err)
 {
 	sqlite3_stmt *st;
@@ -335,11 +447,30 @@ static int migrate(struct fb_store *s, int64_t from, struct fb_error *err)
 
 	if ((rc = db_begin(s, err)) < 0)
 		return rc;
-	if (from < 2) {
-		if ((rc = db_exec(s, "DELETE FROM kind_count; INSERT INTO kind_count(kind, live)"
-				     " SELECT kind, count(*) FROM record WHERE live = 1 GROUP BY kind;",
-				  err)) < 0)
+	if (from < 3 && !table_has_column(s, "op", "n")) {
+		if ((rc = db_exec(s, "DROP INDEX IF EXISTS main.op_key; DROP INDEX IF EXISTS main.op_unsealed;"
+				     "CREATE TABLE main.op_v3("
+				     " id TEXT NOT NULL UNIQUE, device TEXT NOT NULL, seq INTEGER NOT NULL,"
+				     " idx INTEGER NOT NULL, hlc INTEGER NOT NULL, author TEXT NOT NULL,"
+				     " kind TEXT NOT NULL, rec TEXT NOT NULL, field TEXT NOT NULL,"
+				     " value TEXT NOT NULL, pred TEXT NOT NULL,"
+				     " sealed INTEGER NOT NULL DEFAULT 0, n INTEGER PRIMARY KEY);"
+				     "INSERT INTO main.op_v3(id, device, seq, idx, hlc, author, kind, rec, field,"
+				     " value, pred, sealed) SELECT id, device, seq, idx, hlc, author, kind, rec,"
+				     " field, value, pred, sealed FROM main.op ORDER BY hlc, device, seq, idx;"
+				     "DROP TABLE main.op; ALTER TABLE main.op_v3 RENAME TO op;",
+				  err)) < 0 ||
+		    (rc = db_exec(s, main_schema_sql, err)) < 0)
 			goto fail;
+	}
+	if (from < 3 &&
+	    (rc = db_exec(s, "DROP TABLE IF EXISTS main.search_fts; DROP TABLE IF EXISTS main.search_doc;"
+			     "DROP TABLE IF EXISTS main.ident; DROP TABLE IF EXISTS main.kind_count;"
+			     "DROP TABLE IF EXISTS main.field; DROP TABLE IF EXISTS main.record;"
+			     "DROP TABLE IF EXISTS main.superseded;",
+			  err)) < 0)
+		goto fail;
+	if (from < 2) {
 		st = stmt(s, "INSERT OR REPLACE INTO meta(key, value) SELECT 'unsealed', count(*) FROM op"
 			     " WHERE sealed = 0 AND device = ?1",
 			  err);
@@ -389,6 +520,8 @@ static int load_identity(struct fb_store *s, struct fb_error *err)
 	memcpy(s->device, dev, FB_ID_LEN + 1);
 	free(dev);
 	if (version < SCHEMA_VERSION && (rc = migrate(s, version, err)) < 0)
+		return rc;
+	if ((rc = oplog_state_up_to_date(s, err)) < 0)
 		return rc;
 	s->operator_name = meta_get_text(s, "operator");
 	s->team = meta_get_text(s, "team");

@@ -26,6 +26,12 @@ struct fb_store {
 	} cache[STMT_CACHE];
 	char *adhoc[16]; /* SQL of the last ad-hoc statements, for fb_store_query_plans */
 	unsigned nadhoc;
+	/* changes of kind_count not yet written (count_add; count_flush writes them) */
+	struct {
+		char kind[32];
+		int64_t delta;
+	} kd[16];
+	unsigned nkd;
 };
 
 /* Remember the SQL of an ad-hoc (not cached) statement for fb_store_query_plans. */
@@ -47,17 +53,34 @@ void db_rollback(struct fb_store *s);
 int meta_get_int(struct fb_store *s, const char *key, int64_t *out, struct fb_error *err);
 int meta_set_int(struct fb_store *s, const char *key, int64_t v, struct fb_error *err);
 int meta_set_text(struct fb_store *s, const char *key, const char *v, struct fb_error *err);
+/* The state file's state_meta table (watermark "applied", "device", "version"): *num and
+ * *text (malloc'd, may be NULL) as for meta; missing keys read as 0 / NULL. */
+int state_meta_get(struct fb_store *s, const char *key, int64_t *num, char **text,
+		   struct fb_error *err);
+int state_meta_set(struct fb_store *s, const char *key, const char *text, int64_t num,
+		   struct fb_error *err);
 
 /* 16 lowercase hex characters from the system's random source. */
 int random_id(char *out, struct fb_error *err);
 
 /* ---- oplog.c ---- */
 
+/* The state file (attached as "state") holds what is derived from the ops and the op
+ * rowid (op.n) it has materialised up to (state_meta "applied").  Brings it up to date
+ * with the op log: materialises the ops it lacks (after a crash lost its unsynced tail),
+ * or rebuilds it from the ops when it is ahead of them, belongs to another device's
+ * store, or has another layout.  Opens its own transaction when one is needed. */
+int oplog_state_up_to_date(struct fb_store *s, struct fb_error *err);
+/* The layout of the state file; a state file of another layout is rebuilt from the ops. */
+#define STATE_VERSION 1
+
 /* Insert ops (already validated) and update the materialised state for the keys and
  * records they touch.  Must run inside a transaction.  Duplicates are skipped;
  * *applied counts new ops. */
 int oplog_apply(struct fb_store *s, const struct fb_op *ops, size_t n, size_t *applied,
 		struct fb_error *err);
+/* SQL condition "the op row op is visible" (no pred names it), for the op table. */
+#define OP_VISIBLE "NOT EXISTS (SELECT 1 FROM superseded WHERE superseded.id = op.id)"
 /* Visible op ids of one key (rec, field), space-separated and sorted, malloc'd into *out. */
 int oplog_visible_ids(struct fb_store *s, const char *rec, const char *field, char **out,
 		      struct fb_error *err);
@@ -78,9 +101,12 @@ int record_edit_tx(struct fb_store *s, const char *id, const struct fb_kv *kvs, 
 		   const struct fb_override *ovr, size_t novr, struct fb_error *err);
 
 /* ---- index.c: search and identity keys of one record ---- */
-/* Re-indexes rec from its record and field rows.  was_indexed: the record was live
- * before this change (only live records have index entries to remove). */
-int index_record(struct fb_store *s, const char *rec, int was_indexed, struct fb_error *err);
+/* Re-indexes rec (of kind, live or not, with title) from its field values, names[] sorted
+ * by name.  was_indexed: the record was live before this change (only live records have
+ * index entries to remove). */
+int index_record_fields(struct fb_store *s, const char *rec, const char *kind, int live,
+			const char *title, const char *const *names, const char *const *values, size_t nf,
+			int was_indexed, struct fb_error *err);
 /* Search tokens of a text (CJK unigrams and bigrams in two streams, words lower-cased). */
 void index_tokens(const char *text, char **uni, char **bi);
 /* 1 for Han, kana, Hangul and CJK extension characters (indexed by character). */

@@ -56,7 +56,7 @@ like "help scrolls to its end" "$out" "clear the field"
 
 # Stored data from elsewhere may hold invalid UTF-8 or control characters (fault injection).
 bad=$($FB add person name=坏字 occupation=other employer=好公司)
-sqlite3 "$FIELDBOOK_HOME/fieldbook.db" "UPDATE field SET value = CAST(X'e59d8fffe5ad97' AS TEXT) WHERE rec = '$bad' AND name = 'name';
+sqlite3 "$FIELDBOOK_HOME/fieldbook-state.db" "UPDATE field SET value = CAST(X'e59d8fffe5ad97' AS TEXT) WHERE rec = '$bad' AND name = 'name';
 	UPDATE field SET value = CAST(X'e5a5bd07e585ace58fb8' AS TEXT) WHERE rec = '$bad' AND name = 'employer';"
 out=$(screen --size 80x24 --keys '<Enter>')
 like "an invalid byte is drawn as U+FFFD, never a blank row" "$out" "坏�字"

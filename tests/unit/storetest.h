@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "fieldbook/store.h"
 #include "tap.h"
 
@@ -60,6 +62,61 @@ static inline int test_edit(struct fb_store *s, const char *id, const char *fiel
 {
 	struct fb_kv kv = {field, value};
 	return fb_record_edit(s, id, &kv, 1, NULL, 0, err);
+}
+
+/* Every derived table of the store in DIR (its state file), as text in a fixed order:
+ * what an incremental update and a rebuild must agree on beyond the dump (search rows,
+ * identity keys, live counts, superseded ids), plus FTS5's own integrity check of the
+ * search index against its rows.  malloc'd; NULL if the file cannot be read. */
+static inline char *test_state_tables(const char *dir)
+{
+	static const char *const q[] = {
+		"SELECT * FROM record ORDER BY id",
+		"SELECT * FROM field ORDER BY rec, name",
+		"SELECT * FROM ident ORDER BY key, rec",
+		"SELECT rec, kind, title, uni, bi FROM search_doc ORDER BY rec",
+		"SELECT * FROM kind_count WHERE live <> 0 ORDER BY kind",
+		"SELECT * FROM superseded ORDER BY id",
+		"INSERT INTO search_fts(search_fts) VALUES('integrity-check')",
+	};
+	char path[4200], *out = NULL;
+	size_t len = 0, cap = 0, i;
+	sqlite3 *db = NULL;
+
+	snprintf(path, sizeof path, "%s/fieldbook-state.db", dir);
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+		goto fail;
+	for (i = 0; i < sizeof q / sizeof q[0]; i++) {
+		sqlite3_stmt *st = NULL;
+		int r, c;
+		if (sqlite3_prepare_v2(db, q[i], -1, &st, NULL) != SQLITE_OK)
+			goto fail;
+		while ((r = sqlite3_step(st)) == SQLITE_ROW)
+			for (c = 0; c < sqlite3_column_count(st); c++) {
+				const char *t = (const char *)sqlite3_column_text(st, c);
+				size_t l = t ? strlen(t) : 4;
+				if (len + l + 2 > cap) {
+					cap = (len + l + 2) * 2;
+					if (!(out = realloc(out, cap)))
+						abort();
+				}
+				memcpy(out + len, t ? t : "NULL", l);
+				len += l;
+				out[len++] = c + 1 < sqlite3_column_count(st) ? '\t' : '\n';
+				out[len] = '\0';
+			}
+		sqlite3_finalize(st);
+		if (r != SQLITE_DONE) {
+			printf("# %s: %s\n", q[i], sqlite3_errmsg(db));
+			goto fail;
+		}
+	}
+	sqlite3_close(db);
+	return out ? out : strdup("");
+fail:
+	sqlite3_close(db);
+	free(out);
+	return NULL;
 }
 
 #endif
