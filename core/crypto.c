@@ -237,6 +237,11 @@ void fb_crypto_free_plain(char *plain)
 	}
 }
 
+void fb_crypto_wipe(void *p, size_t n)
+{
+	sodium_memzero(p, n);
+}
+
 const char *fb_crypto_sealed_tag(const char *stored)
 {
 	const char *c;

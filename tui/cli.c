@@ -17,17 +17,17 @@
 #include <unistd.h>
 
 const struct cli_command cli_commands[] = {
-	{"init", "[--device-label LABEL] [--team TEAM] [--operator NAME]",
+	{"init", "[--device-label LABEL] [--team TEAM] [--operator NAME] [--join KEYFILE]",
 	 N_("set up fieldbook on this computer: data directory, device id"), 0, cmd_init},
 	{"add", "KIND FIELD=VALUE... [--override FIELD=REASON]",
 	 N_("add a record; prints its id"), 1, cmd_add},
 	{"edit", "ID FIELD=VALUE... [--override FIELD=REASON]",
 	 N_("change fields of a record (FIELD= clears one)"), 1, cmd_edit},
-	{"show", "ID [--history] [--unmasked]", N_("show a record, its links and conflicts"), 1,
+	{"show", "ID [--history] [--unmasked [--reason TEXT]]", N_("show a record, its links and conflicts"), 1,
 	 cmd_show},
-	{"list", "KIND [FIELD=VALUE...] [--format table|tsv] [--limit N] [--after ID] [--unmasked]",
+	{"list", "KIND [FIELD=VALUE...] [--format table|tsv] [--limit N] [--after ID] [--unmasked [--reason TEXT]]",
 	 N_("list records of a kind, newest first"), 1, cmd_list},
-	{"search", "TEXT [--kind KIND] [--limit N] [--page N] [--format table|tsv] [--unmasked]",
+	{"search", "TEXT [--kind KIND] [--limit N] [--page N] [--format table|tsv] [--unmasked [--reason TEXT]]",
 	 N_("find records by name, ID number, mobile or words"), 1, cmd_search},
 	{"delete", "ID", N_("delete a record (kept in history)"), 1, cmd_delete},
 	{"fields", "[KIND]", N_("fields of a kind: types, choice codes and labels"), 0, cmd_fields},
@@ -48,6 +48,12 @@ const struct cli_command cli_commands[] = {
 	{"sync", "[NAME] [--publish]", N_("send and receive changes with one remote, or all of them"), 1, cmd_sync},
 	{"bundle", "create FILE [--for NAME] | read FILE",
 	 N_("write all data to a bundle file, or read one (no network needed)"), 1, cmd_bundle},
+	{"key", "create [--passphrase-file FILE] | export FILE --operator NAME --role ROLE [--passphrase-file FILE] | add-operator NAME --role ROLE [--passphrase-file FILE]",
+	 N_("the deployment key: create it (coordinator), write a key file for a laptop, add an operator here"),
+	 1, cmd_key},
+	{"unlock", "", N_("unlock with your passphrase; later commands need none until lock.idle seconds pass unused"),
+	 1, cmd_unlock},
+	{"lock", "", N_("lock now: forget the key until the next unlock"), 1, cmd_lock},
 	{"screen", "[--size COLSxROWS] [--keys KEYS | --keys-file FILE]",
 	 N_("run the terminal interface headless: keys from a script, the screen on stdout"), 1,
 	 cmd_screen},
@@ -133,6 +139,7 @@ int cli_opt_value(int argc, char **argv, int *i, const char *name, const char **
 int cmd_init(struct fb_store *unused, int argc, char **argv)
 {
 	struct fb_init_options o = {0};
+	const char *join = NULL;
 	struct fb_store *s = NULL;
 	struct fb_error err = {0};
 	char dir[4096];
@@ -141,11 +148,16 @@ int cmd_init(struct fb_store *unused, int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		if (cli_opt_value(argc, argv, &i, "--device-label", &o.device_label) ||
 		    cli_opt_value(argc, argv, &i, "--team", &o.team) ||
-		    cli_opt_value(argc, argv, &i, "--operator", &o.operator_name))
+		    cli_opt_value(argc, argv, &i, "--operator", &o.operator_name) ||
+		    cli_opt_value(argc, argv, &i, "--join", &join))
 			continue;
 		return cli_usage("init", _("unknown argument '%s'"), argv[i]);
 	}
-	if ((rc = fb_data_dir(dir, sizeof dir, &err)) < 0 || (rc = fb_store_init(&s, dir, &o, &err)) < 0)
+	if ((rc = fb_data_dir(dir, sizeof dir, &err)) < 0)
+		return cli_fail(&err);
+	if (join && (rc = cli_join(join, dir, &o, &s)) != CLI_OK)
+		return rc; /* a key file that does not open sets up nothing */
+	if (!join && (rc = fb_store_init(&s, dir, &o, &err)) < 0)
 		return cli_fail(&err);
 	printf(_("fieldbook is set up in %s\ndevice %s (%s), team %s, operator %s\n"), dir,
 	       fb_store_device(s), fb_store_label(s), fb_store_team(s), fb_store_operator(s));
@@ -405,6 +417,10 @@ static int open_tui(void)
 		fb_store_free(s);
 		return cli_fail(&err);
 	}
+	if ((rc = cli_unlock_gate(s, "tui")) != CLI_OK) {
+		fb_store_free(s);
+		return rc;
+	}
 	rc = tui_run(s);
 	fb_store_free(s);
 	return rc;
@@ -479,6 +495,10 @@ int cli_main(int argc, char **argv)
 	if (load_config(s, &err) < 0) {
 		fb_store_free(s);
 		return cli_fail(&err);
+	}
+	if ((rc = cli_unlock_gate(s, c->name)) != CLI_OK) { /* privacy mode: unlock.h */
+		fb_store_free(s);
+		return rc;
 	}
 	rc = c->run(s, argc - 1, argv + 1);
 	fb_store_free(s);

@@ -72,5 +72,28 @@ struct fb_sync;
 int cli_publish(struct fb_sync *sync, size_t n, char *const *names, char *const *urls, const int *ok);
 /* `check --snapshot-tree`: prints the tree id the published snapshot would have. */
 int cli_snapshot_tree(struct fb_store *s);
+/* cli_key.c, cli_unlock.c: the deployment key, operators, unlock and lock. */
+int cmd_key(struct fb_store *s, int argc, char **argv);
+int cmd_unlock(struct fb_store *s, int argc, char **argv);
+int cmd_lock(struct fb_store *s, int argc, char **argv);
+/* A passphrase: from file, else $FIELDBOOK_PASSPHRASE_FILE, else the terminal (no echo). */
+int cli_passphrase(char *out, size_t cap, const char *file, const char *prompt);
+/* A new passphrase for who (asked twice on a terminal). */
+int cli_new_passphrase(char *out, size_t cap, const char *file, const char *who);
+/* Privacy mode: resumes the unlock session or unlocks with a passphrase before command. */
+int cli_unlock_gate(struct fb_store *s, const char *command);
+/* Config lock.idle (seconds), default FB_IDLE_DEFAULT. */
+int64_t cli_idle_seconds(void);
+/* `init --join FILE`: opens the key file with its passphrase, then sets up dir with its
+ * operator; nothing is created when the passphrase is wrong. */
+struct fb_init_options;
+int cli_join(const char *file, const char *dir, struct fb_init_options *o, struct fb_store **out);
+/* --unmasked of a list, search or export (what: the kind): in privacy mode the role must
+ * allow unmasked exports and reason is written to the audit trail first.  CLI_OK or the
+ * exit status after the message. */
+int cli_unmasked_export(struct fb_store *s, const char *what, const char *reason);
+/* show --unmasked: allow[j] (one per r->fields) = the role may see field j in full; one
+ * audit entry per revealed field is written first.  Needs a reason in privacy mode. */
+int cli_reveal_fields(struct fb_store *s, const struct fb_record *r, const char *reason, int *allow);
 
 #endif

@@ -7,8 +7,10 @@
 #include <string.h>
 
 #include "cli.h"
+#include "fieldbook/audit.h"
 #include "fieldbook/i18n.h"
 #include "fieldbook/kvarg.h"
+#include "fieldbook/role.h"
 #include "fieldbook/text.h"
 
 #define LABEL_COLS 16
@@ -43,7 +45,22 @@ struct history_ctx {
 	const struct fb_record *rec;
 	int unmasked;
 	char last_field[64];
+	const int *allow; /* per rec->fields: may be shown in full */
 };
+
+/* Whether field of the history may be shown in full (a field with no current value was
+ * not audited, so it stays masked in privacy mode). */
+static int history_allows(const struct history_ctx *h, const char *field)
+{
+	size_t j;
+
+	if (!h->unmasked)
+		return 0;
+	for (j = 0; j < h->rec->nfields; j++)
+		if (!strcmp(h->rec->fields[j].name, field))
+			return h->allow[j];
+	return !fb_audit_enabled(NULL);
+}
 
 static int history_line(const struct fb_op *op, int visible, void *ctx)
 {
@@ -64,7 +81,7 @@ static int history_line(const struct fb_op *op, int visible, void *ctx)
 	if (!strcmp(op->field, "_exists"))
 		v = strdup(!strcmp(op->value, "1") ? _("created") : _("deleted"));
 	else
-		v = out_value(f, op->value, h->unmasked);
+		v = out_value(f, op->value, history_allows(h, op->field));
 	printf("    %s %s  %s  %s  %s%s\n", visible ? "*" : " ", t, op->author, device, v ? v : "",
 	       *op->value ? "" : _("(cleared)"));
 	free(v);
@@ -89,13 +106,16 @@ int cmd_show(struct fb_store *s, int argc, char **argv)
 	struct fb_record *r = NULL;
 	struct fb_error err = {0};
 	const char *id = NULL;
-	int unmasked = 0, history = 0, i, nlinked = 0, hidden = 0;
+	const char *reason = NULL;
+	int unmasked = 0, history = 0, i, nlinked = 0, hidden = 0, denied = 0, *allow = NULL, rc;
 	size_t j;
 	char t1[48], t2[48];
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--unmasked"))
 			unmasked = 1;
+		else if (cli_opt_value(argc, argv, &i, "--reason", &reason))
+			continue;
 		else if (!strcmp(argv[i], "--history"))
 			history = 1;
 		else if (!id && argv[i][0] != '-')
@@ -107,6 +127,16 @@ int cmd_show(struct fb_store *s, int argc, char **argv)
 		return cli_usage("show", _("give a record id"));
 	if (fb_record_get(&r, s, id, &err) < 0)
 		return cli_fail(&err);
+	/* privacy mode: role per field and an audit entry per revealed field, before output */
+	if (!(allow = calloc(r->nfields + 1, sizeof *allow))) {
+		fb_record_free(r);
+		return CLI_FAIL;
+	}
+	if (unmasked && (rc = cli_reveal_fields(s, r, reason, allow)) != CLI_OK) {
+		free(allow);
+		fb_record_free(r);
+		return rc;
+	}
 	printf("%s  %s", r->id, r->kind ? fb_kind_label(r->kind) : r->kind_name);
 	if (!r->exists)
 		printf(_("  [DELETED]"));
@@ -116,9 +146,11 @@ int cmd_show(struct fb_store *s, int argc, char **argv)
 		printf(_("  [merged into %s]"), r->merged_into);
 	putchar('\n');
 	for (j = 0; j < r->nfields; j++) {
-		show_value_line(&r->fields[j], unmasked);
+		show_value_line(&r->fields[j], unmasked && allow[j]);
 		if (!unmasked && r->fields[j].def && (r->fields[j].def->flags & FB_F_SENSITIVE))
 			hidden = 1;
+		if (unmasked && !allow[j])
+			denied = 1;
 	}
 	out_time(t1, sizeof t1, r->created_hlc);
 	out_time(t2, sizeof t2, r->updated_hlc);
@@ -126,24 +158,30 @@ int cmd_show(struct fb_store *s, int argc, char **argv)
 	       r->created_device, t2, r->updated_by);
 	if (hidden)
 		printf(_("  (sensitive values are hidden; --unmasked shows them)\n"));
+	if (denied)
+		printf(_("  (some values stay masked: the role %s may not see them)\n"),
+		       fb_role_name(fb_role_current()));
 	if (r->conflicts)
 		printf(_("  %d conflicted field(s): `fieldbook edit %s FIELD=VALUE` resolves one\n"),
 		       r->conflicts, r->id);
 	printf(_("linked records:\n"));
 	if (fb_linked(s, r->id, 100, linked_line, &nlinked, &err) < 0) {
+		free(allow);
 		fb_record_free(r);
 		return cli_fail(&err);
 	}
 	if (!nlinked)
 		printf(_("  (none)\n"));
 	if (history) {
-		struct history_ctx h = {r, unmasked, ""};
+		struct history_ctx h = {r, unmasked, "", allow};
 		printf(_("history (* = current value):\n"));
 		if (fb_record_history(s, r->id, history_line, &h, &err) < 0) {
+			free(allow);
 			fb_record_free(r);
 			return cli_fail(&err);
 		}
 	}
+	free(allow);
 	fb_record_free(r);
 	return CLI_OK;
 }
@@ -263,6 +301,7 @@ int cmd_list(struct fb_store *s, int argc, char **argv)
 	struct fb_kv filters[8];
 	struct fb_error err = {0};
 	char *owned[16];
+	const char *reason = NULL;
 	size_t nowned = 0, i;
 	int a, rc = CLI_OK;
 
@@ -275,6 +314,8 @@ int cmd_list(struct fb_store *s, int argc, char **argv)
 		const char *arg = argv[a];
 		if (!strcmp(arg, "--unmasked"))
 			t.unmasked = 1;
+		else if (cli_opt_value(argc, argv, &a, "--reason", &reason))
+			continue;
 		else if (!strcmp(arg, "--deleted"))
 			q.include_deleted = 1;
 		else if (!strcmp(arg, "--format") && a + 1 < argc)
@@ -300,6 +341,8 @@ int cmd_list(struct fb_store *s, int argc, char **argv)
 		}
 	}
 	q.filters = filters;
+	if (rc == CLI_OK && t.unmasked)
+		rc = cli_unmasked_export(s, t.kind->name, reason);
 	if (rc == CLI_OK && fb_list(s, &q, table_row, &t, &err) < 0)
 		rc = cli_fail(&err);
 	if (rc == CLI_OK && !t.header_done)
@@ -313,7 +356,7 @@ int cmd_search(struct fb_store *s, int argc, char **argv)
 {
 	struct table_ctx t = {0};
 	struct fb_error err = {0};
-	const char *text = NULL, *kind = NULL;
+	const char *text = NULL, *kind = NULL, *reason = NULL;
 	size_t limit = 20, page = 1;
 	int a, rc = CLI_OK;
 
@@ -321,6 +364,8 @@ int cmd_search(struct fb_store *s, int argc, char **argv)
 	for (a = 1; a < argc && rc == CLI_OK; a++) {
 		if (!strcmp(argv[a], "--unmasked"))
 			t.unmasked = 1;
+		else if (cli_opt_value(argc, argv, &a, "--reason", &reason))
+			continue;
 		else if (!strcmp(argv[a], "--kind") && a + 1 < argc)
 			kind = argv[++a];
 		else if (!strcmp(argv[a], "--format") && a + 1 < argc)
@@ -339,6 +384,8 @@ int cmd_search(struct fb_store *s, int argc, char **argv)
 		return rc;
 	if (!text)
 		return cli_usage("search", _("search for what? give a name, ID number, mobile or words"));
+	if (t.unmasked && (rc = cli_unmasked_export(s, "search", reason)) != CLI_OK)
+		return rc;
 	if (fb_search(s, text, kind, (page - 1) * limit, limit, table_row, &t, &err) < 0)
 		return cli_fail(&err);
 	if (!t.rows && !t.tsv)

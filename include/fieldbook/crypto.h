@@ -68,6 +68,9 @@ int fb_crypto_tag(char out[FB_TAG_HEX + 1], const struct fb_keyring *ring, const
 /* The tag carried by a sealed value (pointer into stored, FB_TAG_HEX characters), or NULL. */
 const char *fb_crypto_sealed_tag(const char *stored);
 
+/* Overwrites n bytes at p with zeros in a way the compiler keeps (passphrases). */
+void fb_crypto_wipe(void *p, size_t n);
+
 /* Base64url without padding (libsodium's variant) helpers for the key file format. */
 char *fb_b64_encode(const unsigned char *bin, size_t len);
 /* Decodes exactly into bin (cap bytes); *len the length.  -1 on bad input or overflow. */
