@@ -927,7 +927,7 @@ int fb_report_open_readonly(struct fb_store **out, const char *dir, struct fb_er
 		return rc;
 	}
 	sqlite3_busy_timeout(s->db, 5000);
-	sqlite3_exec(s->db, "PRAGMA query_only=1; PRAGMA cache_size=-64000;", NULL, NULL, NULL);
+	sqlite3_exec(s->db, "PRAGMA query_only=1; PRAGMA cache_size=-262144; PRAGMA mmap_size=17179869184;", NULL, NULL, NULL);
 	*out = s;
 	return 0;
 }

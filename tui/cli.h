@@ -59,6 +59,8 @@ int cmd_rebuild(struct fb_store *s, int argc, char **argv);
 int cmd_help(struct fb_store *s, int argc, char **argv);
 int cmd_complete(struct fb_store *s, int argc, char **argv);
 int cmd_screen(struct fb_store *s, int argc, char **argv);
+/* cli_report.c */
+int cmd_report(struct fb_store *s, int argc, char **argv);
 /* cli_export.c, cli_import.c */
 int cmd_export(struct fb_store *s, int argc, char **argv);
 int cmd_import(struct fb_store *s, int argc, char **argv);

@@ -31,7 +31,8 @@ enum {
 	CTX_PROMPT = 1 << 6,
 	CTX_HELP = 1 << 7,
 	CTX_HISTORY = 1 << 8,
-	CTX_SYNC = 1 << 9
+	CTX_SYNC = 1 << 9,
+	CTX_REPORT = 1 << 11
 };
 
 enum tui_action {
@@ -71,7 +72,11 @@ enum tui_action {
 	ACT_REVEAL,
 	ACT_SYNC,
 	ACT_BUNDLE_WRITE,
-	ACT_BUNDLE_READ
+	ACT_BUNDLE_READ,
+	ACT_REPORT,
+	ACT_PERIOD_PREV,
+	ACT_PERIOD_NEXT,
+	ACT_PERIOD_UNIT
 };
 
 struct tui_action_def {
@@ -190,6 +195,9 @@ void tui_help_open(struct tui *t);
 /* The sync screen (tui_sync.c): the remotes of the configuration file, sync one or all,
  * write or read a bundle file. */
 void tui_sync_open(struct tui *t);
+/* The report screen (tui_report.c): this year against last year as bar charts and a
+ * monthly trend; Left/Right change the period, t the unit. */
+void tui_report_open(struct tui *t);
 /* The help screen's text on out (`fieldbook help keys`; the man page is checked against it). */
 void tui_print_keys(FILE *out);
 /* A picker over choices of field (multi: several), calls done with the codes chosen

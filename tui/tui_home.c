@@ -75,6 +75,9 @@ static void home_key(struct tui *t, struct tui_screen *s, enum tui_action a, int
 	case ACT_SYNC:
 		tui_sync_open(t);
 		break;
+	case ACT_REPORT:
+		tui_report_open(t);
+		break;
 	case ACT_BACK:
 		/* q quits from home; Esc (pressed once too often) stays */
 		if (!is_key && ch == 'q')
