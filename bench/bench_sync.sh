@@ -18,25 +18,38 @@
 # them.  build/bench/sync/r10m.git (all of them, by `git push`, ~4 min) is made once and
 # reused; the 1M-op remote (the first 10 change files), the laptops and the stick are
 # made again in a temporary directory on every run (~4 min).  ~5 GB of disk.
-# Usage: bench/bench_sync.sh [STORE_DIR]    ROUNDS=N (default 5) timed seal+push rounds
-#        GC10M=1 also runs git gc on a copy of the 10M remote (minutes)
+# Usage: bench/bench_sync.sh [STORE_DIR [WORK_DIR]]
+#   STORE_DIR  the 1M-record store of bench/run (default build/bench/store), only read
+#   WORK_DIR   where the device copy and the 10M remote are kept (default build/bench/sync)
+#   BUILD=DIR  the build to measure (default build: DIR/fieldbook, DIR/libfbsync.a, ...)
+#   NOMAKE=1   measure BUILD as it is (no make first)
+#   ROUNDS=N   (default 5) timed seal+push rounds
+#   GC10M=1    also runs git gc on a copy of the 10M remote (minutes)
+#   SKIP10M=1  leaves out everything that needs the 10M remote and the device's database
+#              (its rounds and sizes): the first sync, the relay, ingest, the 1M rounds
+#   DEVICE_FROM=DIR  with SKIP10M=1: take the seeded repo.git of DIR (another WORK_DIR's
+#              device, e.g. build/bench/sync/device, only read) instead of copying and
+#              seeding the store
 set -euo pipefail
 cd "$(dirname "$0")/.."
 big=${1:-build/bench/store}
-work=build/bench/sync
+work=${2:-build/bench/sync}
+BUILD=${BUILD:-build}
 ROUNDS=${ROUNDS:-5}
+SKIP10M=${SKIP10M:-}
 PER_FILE=100000
-if ! make -s --no-print-directory build/fieldbook build/libfbsync.a build/libfbcore.a >&2; then
-	echo "bench_sync: make failed; using the existing build/" >&2
+if [ -n "${NOMAKE:-}" ]; then
+	echo "bench_sync: NOMAKE: measuring $BUILD/ as it is" >&2
+elif ! make -s --no-print-directory BUILD="$BUILD" "$BUILD/fieldbook" "$BUILD/libfbsync.a" "$BUILD/libfbcore.a" >&2; then
+	echo "bench_sync: make failed; using the existing $BUILD/" >&2
 fi
 mkdir -p "$work"
-cc -std=c11 -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 -O2 -g -Wall -Wextra -Iinclude \
-	-o build/bench/bench_sync bench/bench_sync.c build/libfbsync.a build/libfbcore.a \
-	$(pkg-config --libs libgit2 sqlite3 zlib) -lm
 tmp=$(mktemp -d /tmp/bench_sync.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-cp build/fieldbook "$tmp/fieldbook" # a rebuild during the run does not change what is measured
-cp build/bench/bench_sync "$tmp/bench_sync"
+cc -std=c11 -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 -O2 -g -Wall -Wextra -Iinclude \
+	-o "$tmp/bench_sync" bench/bench_sync.c "$BUILD/libfbsync.a" "$BUILD/libfbcore.a" \
+	$(pkg-config --libs libgit2 sqlite3 zlib $(pkg-config --exists libsodium && echo libsodium)) -lm
+cp "$BUILD/fieldbook" "$tmp/fieldbook" # a rebuild during the run does not change what is measured
 fb=$tmp/fieldbook
 helper=$tmp/bench_sync
 export GIT_CONFIG_NOSYSTEM=1 HOME=$tmp GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=b@b \
@@ -56,6 +69,15 @@ remote() { # remote DIR NAME URL: (re)defines a remote of the store in DIR
 
 # ---- the device: a copy of the 1M-record store, its generated ops sealed into repo.git
 dev=$work/device
+if [ ! -f "$dev/seeded" ] && [ -n "${DEVICE_FROM:-}" ]; then
+	[ -n "$SKIP10M" ] || { echo "bench_sync: DEVICE_FROM needs SKIP10M=1 (no database is copied)" >&2; exit 1; }
+	[ -f "$DEVICE_FROM/seeded" ] || { echo "bench_sync: $DEVICE_FROM is not a seeded device" >&2; exit 1; }
+	rm -rf "$dev"
+	mkdir -m 700 -p "$dev"
+	cp -a "$DEVICE_FROM/repo.git" "$dev/repo.git.tmp"
+	mv "$dev/repo.git.tmp" "$dev/repo.git"
+	cp "$DEVICE_FROM/seeded" "$dev/seeded"
+fi
 if [ ! -f "$dev/seeded" ]; then
 	if [ ! -f "$dev/fieldbook.db" ]; then
 		[ -f "$big/fieldbook.db" ] || { echo "no database in $big: run bench/run first" >&2; exit 1; }
@@ -75,13 +97,13 @@ if [ ! -f "$dev/seeded" ]; then
 fi
 # packed once, as a server's repository is: git then reuses the pack instead of deltifying
 [ -n "$(ls "$dev/repo.git/objects/pack/"*.pack 2> /dev/null)" ] || git -C "$dev/repo.git" repack -adq --window=0
-me=$(sqlite3 "$dev/fieldbook.db" "SELECT value FROM meta WHERE key = 'device'")
+[ -n "$SKIP10M" ] || me=$(sqlite3 "$dev/fieldbook.db" "SELECT value FROM meta WHERE key = 'device'")
 gen=$(sed -n 's/^device \([0-9a-f]*\): \([0-9]*\) ops in \([0-9]*\) change files$/\1/p' "$dev/seeded" | head -1)
 gen_ops=$(sed -n 's/^device [0-9a-f]*: \([0-9]*\) ops in.*/\1/p' "$dev/seeded" | head -1)
 gen_files=$(sed -n 's/^device [0-9a-f]*: [0-9]* ops in \([0-9]*\) change files$/\1/p' "$dev/seeded" | head -1)
 [ -n "$gen" ] && [ "$gen_files" -ge 10 ] || { echo "bench_sync: $dev/seeded: no generated device with >= 1M ops" >&2; exit 1; }
 r10m=$work/r10m.git
-if [ ! -f "$r10m/ready" ]; then
+if [ -z "$SKIP10M" ] && [ ! -f "$r10m/ready" ]; then
 	rm -rf "$r10m"
 	bare "$r10m"
 	t0=$(ms)
@@ -94,7 +116,7 @@ if [ ! -f "$r10m/ready" ]; then
 	echo "first fieldbook sync of the device (seals its own ops): $(($(ms) - t0)) ms" >> "$r10m/ready.tmp"
 	mv "$r10m/ready.tmp" "$r10m/ready"
 fi
-while read -r l; do note "$l (once, when $r10m was made)"; done < "$r10m/ready"
+[ -n "$SKIP10M" ] || while read -r l; do note "$l (once, when $r10m was made)"; done < "$r10m/ready"
 
 # ---- the 1M-op remote, the new laptops (every run)
 r1m=$tmp/r1m.git
@@ -179,24 +201,29 @@ push_rounds() {
 }
 push_rounds "$lap" r1m "$r1m"
 fb1=$med_fb git1=$med_git pushed1=$pushed
-remote "$dev" r10m "$(abs "$r10m")"
-push_rounds "$dev" r10m "$r10m"
-fb10=$med_fb git10=$med_git pushed10=$pushed
+fb10=- git10=- pushed10=-
+if [ -z "$SKIP10M" ]; then
+	remote "$dev" r10m "$(abs "$r10m")"
+	push_rounds "$dev" r10m "$r10m"
+	fb10=$med_fb git10=$med_git pushed10=$pushed
+fi
 # where the time goes: one more round through the API, part by part
 round_ops "$lap"
 "$helper" phases "$lap" r1m "$r1m" > "$tmp/phases1"
-round_ops "$dev"
-"$helper" phases "$dev" r10m "$(abs "$r10m")" > "$tmp/phases10"
+[ -n "$SKIP10M" ] || { round_ops "$dev"; "$helper" phases "$dev" r10m "$(abs "$r10m")" > "$tmp/phases10"; }
 ph() { awk -v k="$2" '$1 == k {print $2}' "$1"; }
-for p in 1 10; do
+for p in 1 ${SKIP10M:+-}10; do
+	[ "$p" != -10 ] || continue
 	f=$tmp/phases$p
 	note "one more round on the ${p}M remote through the API: store open $(ph "$f" store_open) ms," \
 		"fb_sync_open $(ph "$f" sync_open) ms, fb_sync_seal $(ph "$f" seal) ms ($(ph "$f" sealed) ops)," \
 		"fb_sync_remote (fetch, integrate, push) $(ph "$f" remote) ms"
 done
-t0=$(ms)
-fbin "$dev" sync r10m > /dev/null
-note "a sync of the 10M device with nothing to send: $(($(ms) - t0)) ms"
+if [ -z "$SKIP10M" ]; then
+	t0=$(ms)
+	fbin "$dev" sync r10m > /dev/null
+	note "a sync of the 10M device with nothing to send: $(($(ms) - t0)) ms"
+fi
 
 # ---- repository size against the zlib-compressed change files
 # zsize REPO: "<raw bytes> <zlib -6 bytes> <files>" of every change file on every branch
@@ -227,10 +254,10 @@ t0=$(ms)
 git -C "$tmp/gc1.git" gc -q
 t_gc1=$(($(ms) - t0))
 gc1=$(kib "$tmp/gc1.git")
-read -r raw10 z10 nf10 < <(zsize "$r10m")
-size10=$(kib "$r10m")
+raw10=0 z10=0 nf10=0 size10=-
+[ -n "$SKIP10M" ] || { read -r raw10 z10 nf10 < <(zsize "$r10m"); size10=$(kib "$r10m"); }
 gc10=-
-if [ -n "${GC10M:-}" ]; then
+if [ -n "${GC10M:-}" ] && [ -z "$SKIP10M" ]; then
 	cp -a "$r10m" "$tmp/gc10.git"
 	git -C "$tmp/gc10.git" gc -q
 	gc10=$(kib "$tmp/gc10.git")
@@ -245,7 +272,7 @@ row "what" "fieldbook" "reference" "ratio / budget" "verdict"
 row "seal+push 100 new ops, remote holding 1M ops" "$fb1 ms" "$git1 ms git" \
 	"$(awk -v a="$fb1" -v b="$git1" 'BEGIN {printf "%.2fx / 2x", a / b}')" \
 	"$(awk -v a="$fb1" -v b="$git1" 'BEGIN {print (a <= 2 * b ? "ok" : "OVER")}')"
-row "seal+push 100 new ops, remote holding 10M ops" "$fb10 ms" "$git10 ms git" \
+[ -n "$SKIP10M" ] || row "seal+push 100 new ops, remote holding 10M ops" "$fb10 ms" "$git10 ms git" \
 	"$(awk -v a="$fb10" -v b="$git10" 'BEGIN {printf "%.2fx / 2x", a / b}')" \
 	"$(awk -v a="$fb10" -v b="$git10" 'BEGIN {print (a <= 2 * b ? "ok" : "OVER")}')"
 row "ingest of fetched ops ($ing_ops ops)" "$(awk -v o="$ing_ops" -v s="$ing_s" 'BEGIN {printf "%.0f ops/s", o / s}')" \
@@ -268,7 +295,7 @@ zrow "size: laptop repo.git after the first sync" "$sizelap" "$z1"
 zrow "size: the stick, as fieldbook pushed it" "$size1" "$z1"
 zrow "size: the stick after git gc" "$gc1" "$z1"
 zrow "size: the same pushed by git (git-stick)" "$sizegit1" "$z1"
-row "size, 10M-op remote as git pushed it" "$(mib "$size10")" "$(mib $((z10 / 1024))) zlib" \
+[ -n "$SKIP10M" ] || row "size, 10M-op remote as git pushed it" "$(mib "$size10")" "$(mib $((z10 / 1024))) zlib" \
 	"$(awk -v a="$size10" -v b="$z10" 'BEGIN {printf "%.2fx", a * 1024 / b}')" ""
 [ "$gc10" != - ] && row "size, 10M-op remote after git gc" "$(mib "$gc10")" "$(mib $((z10 / 1024))) zlib" \
 	"$(awk -v a="$gc10" -v b="$z10" 'BEGIN {printf "%.2fx", a * 1024 / b}')" ""

@@ -240,6 +240,7 @@ int fb_sync_remote(struct fb_sync *s, const char *name, const char *url, struct 
 	struct sync_remote_cfg *remote = NULL;
 	struct fb_sync_stats local = {0};
 	struct push_item *items = NULL;
+	struct sync_path_lock plock = {.held = 0};
 	char prefix[160], source[128], why[512] = "";
 	int64_t before = 0, after = 0;
 	size_t n;
@@ -266,6 +267,9 @@ int fb_sync_remote(struct fb_sync *s, const char *name, const char *url, struct 
 		return fb_error_set(err, FB_ENOMEM, NULL, _("out of memory"));
 	if ((rc = sync_remote_cfg_load(s, name, url, remote, err)) < 0)
 		goto out;
+	/* a path remote: one sync at a time, and lock files interrupted syncs left (pathlock.c) */
+	if (remote->kind == FB_URL_PATH && (rc = sync_path_lock(s, name, url, &plock, err)) < 0)
+		goto out;
 	s->nseen = 0;
 	if ((rc = fb_conflict_count(s->store, &before, err)) < 0 || (rc = fb_sync_ingest(s, st, err)) < 0)
 		goto out;
@@ -290,6 +294,7 @@ int fb_sync_remote(struct fb_sync *s, const char *name, const char *url, struct 
 				    "refuses them: %s); everything stays saved on this computer: sync again later"),
 				  name, why);
 out:
+	sync_path_unlock(&plock);
 	free(remote);
 	if (rc < 0)
 		return rc;

@@ -67,6 +67,9 @@ int sync_advance_all(struct fb_sync *s, const char *prefix, const char *source,
  *               after the ssh agent (when SSH_AUTH_SOCK names a socket)
  *   token-file  the https token (a file only its owner can read); user "fieldbook"
  *   user        the ssh or https user when the URL names none ("git" / "fieldbook")
+ *   ca-file     https: a PEM file of the certificate authorities to trust for this
+ *               remote instead of the system's (HQ's own CA); set in the child process
+ *               only (GIT_OPT_SET_SSL_CERT_LOCATIONS), so other remotes keep the system's
  *   timeout     seconds without progress before giving up (default 60;
  *               FIELDBOOK_SYNC_TIMEOUT in the environment overrides it) */
 #define SYNC_DEFAULT_TIMEOUT 60
@@ -80,6 +83,7 @@ struct sync_remote_cfg {
 	char host_key[64];
 	char key_file[4096];
 	char token_file[4096];
+	char ca_file[4096];
 	int timeout;
 };
 /* Fills rc for remote name at url: the settings above, checked (a token or key file
@@ -93,5 +97,50 @@ int sync_transport_fetch(struct fb_sync *s, const struct sync_remote_cfg *rc, ch
  * reason, "REF: STATUS"). */
 int sync_transport_push(struct fb_sync *s, const struct sync_remote_cfg *rc, char **specs, size_t n,
 			int *refused, char *why, size_t whycap, struct fb_error *err);
+
+/* sha1.c: SHA-1 for the trailer of the packs pathsync.c writes. */
+struct sync_sha1 {
+	uint32_t h[5];
+	uint64_t len;
+	unsigned char buf[64];
+	size_t used;
+};
+void sync_sha1_init(struct sync_sha1 *c);
+void sync_sha1_update(struct sync_sha1 *c, const void *data, size_t n);
+void sync_sha1_final(struct sync_sha1 *c, unsigned char out[20]);
+
+/* pathsync.c: fetch from and push to a path remote (URL a path or file://PATH), both
+ * repositories on this computer, without libgit2's local transport: the objects the
+ * destination lacks go over as one pack of whole objects (git_odb_write_pack), then the
+ * refs move.  Return 0 or a libgit2 error code with libgit2's last error set.
+ * progress (may be NULL) is called after each object copied: phase, done, total, bytes. */
+struct sync_path_progress {
+	const char *phase; /* "fetch" or "push" */
+	void (*fn)(const char *phase, uint64_t done, uint64_t total, uint64_t bytes, void *ctx);
+	void *ctx;
+};
+int sync_path_open(git_repository **out, const char *url);
+/* Fetch: specs are fetch refspecs ("+SRC:DST", SRC and DST may end in a glob);
+ * every direct ref of the remote that a spec matches is set, forced, in local. */
+int sync_path_fetch(git_repository *local, const char *url, char **specs, size_t nspecs,
+		    const struct sync_path_progress *progress);
+/* Push: specs "SRC:DST" (local ref : remote ref).  A remote ref moves only fast-forward
+ * (unless "+"), and only from the value it had when read (compare-and-swap); otherwise it
+ * is counted in *refused and why gets "DST: REASON". */
+int sync_path_push(git_repository *local, const char *url, char **specs, size_t nspecs,
+		   const struct sync_path_progress *progress, int *refused, char *why, size_t whycap);
+
+/* pathlock.c: REMOTE/fieldbook-sync.lock, held by a sync with a path remote for its whole
+ * session (see pathlock.c for when a lock found there is stale and taken over, and which
+ * git lock files left in the remote are removed).  FB_EIO with the exact fix when the
+ * remote is in use; 0 without holding it when the remote is read-only. */
+#define SYNC_LOCK_STALE 600 /* seconds */
+struct sync_path_lock {
+	char path[4200];
+	int held;
+};
+int sync_path_lock(struct fb_sync *s, const char *name, const char *url, struct sync_path_lock *lk,
+		   struct fb_error *err);
+void sync_path_unlock(struct sync_path_lock *lk);
 
 #endif

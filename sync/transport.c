@@ -150,6 +150,8 @@ int sync_remote_cfg_load(struct fb_sync *s, const char *name, const char *url, s
 		snprintf(rc->user, sizeof rc->user, "%s", v);
 	if ((v = GET("token-file")))
 		snprintf(rc->token_file, sizeof rc->token_file, "%s", v);
+	if ((v = GET("ca-file")) && *v)
+		snprintf(rc->ca_file, sizeof rc->ca_file, "%s", v);
 	if ((v = GET("key-file")) && *v)
 		snprintf(rc->key_file, sizeof rc->key_file, "%s", v);
 	else
@@ -169,6 +171,10 @@ int sync_remote_cfg_load(struct fb_sync *s, const char *name, const char *url, s
 	}
 	if (rcode == 0 && rc->kind == FB_URL_HTTPS && rc->token_file[0])
 		rcode = private_file_ok(rc->token_file, _("token"), name, err);
+	if (rcode == 0 && rc->kind == FB_URL_HTTPS && rc->ca_file[0] && access(rc->ca_file, R_OK) < 0)
+		rcode = fb_error_set(err, FB_EIO, "remote",
+				     _("the CA file %s of remote %s (remote.%s.ca-file) cannot be read: %s"),
+				     rc->ca_file, name, name, strerror(errno));
 	if (rcode == 0 && rc->kind == FB_URL_SSH) {
 		snprintf(key, sizeof key, "remote.%s.key-file", name);
 		/* a key file named in the settings must be there; the default one may be absent
@@ -543,6 +549,27 @@ static void explain(struct step *st, int gitrc)
 		snprintf(st->msg, sizeof st->msg,
 			 _("cannot reach %s:%d: %s; check the address or the network; everything stays saved on this computer"),
 			 rc->host, rc->port, why);
+	else if (gitrc == GIT_ECERTIFICATE && !strncmp(rc->url, "https://", 8) && !strstr(m, "signed") &&
+		 strstr(m, "Common Name"))
+		snprintf(st->msg, sizeof st->msg,
+			 _("the certificate of the server of remote %s is not made for the name %s: %s; put "
+			   "the server name the certificate names in the URL (`fieldbook remote remove %s`, "
+			   "then `fieldbook remote add %s https://NAME/...`; this libgit2 matches names, "
+			   "not IP addresses); everything stays saved on this computer"),
+			 rc->name, rc->host, m, rc->name, rc->name);
+	else if (gitrc == GIT_ECERTIFICATE && rc->ca_file[0])
+		snprintf(st->msg, sizeof st->msg,
+			 _("the certificate of the server of remote %s (%s) is not signed by the certificate "
+			   "authority in %s (remote.%s.ca-file): %s; check with HQ that this is their "
+			   "current CA file; everything stays saved on this computer"),
+			 rc->name, rc->host, rc->ca_file, rc->name, m);
+	else if (gitrc == GIT_ECERTIFICATE && !strncmp(rc->url, "https://", 8))
+		snprintf(st->msg, sizeof st->msg,
+			 _("the certificate of the server of remote %s (%s) is not trusted by this computer: "
+			   "%s. If HQ runs its own certificate authority, get its CA certificate file from HQ "
+			   "and run `fieldbook remote remove %s` and `fieldbook remote add %s %s --ca-file "
+			   "FILE`; otherwise ask HQ. Everything stays saved on this computer"),
+			 rc->name, rc->host, m, rc->name, rc->name, rc->url);
 	else if (gitrc == GIT_ECERTIFICATE)
 		snprintf(st->msg, sizeof st->msg,
 			 _("the certificate of the server of remote %s (%s) is not valid: %s; ask HQ; "
@@ -561,6 +588,27 @@ static void explain(struct step *st, int gitrc)
 			 st->push ? _("send to") : _("fetch from"), rc->name, m);
 }
 
+static void path_progress(const char *phase, uint64_t done, uint64_t total, uint64_t bytes, void *ctx)
+{
+	progress(ctx, phase, done, total, bytes);
+}
+
+/* A path remote: pathsync.c copies the objects itself (libgit2's local transport would
+ * search deltas over every object it sends). */
+static void path_step_run(struct step *st, git_repository *repo)
+{
+	struct sync_path_progress pg = {st->push ? "push" : "fetch", path_progress, st};
+	int rc;
+
+	if (st->push)
+		rc = sync_path_push(repo, st->rc->url, st->specs, st->nspecs, &pg, &st->refused, st->why,
+				    sizeof st->why);
+	else
+		rc = sync_path_fetch(repo, st->rc->url, st->specs, st->nspecs, &pg);
+	if (rc < 0)
+		explain(st, rc);
+}
+
 static void step_run(struct step *st, git_repository *repo)
 {
 	git_remote *remote = NULL;
@@ -568,6 +616,10 @@ static void step_run(struct step *st, git_repository *repo)
 	git_remote_callbacks cb;
 	int rc;
 
+	if (st->rc->kind == FB_URL_PATH) {
+		path_step_run(st, repo);
+		return;
+	}
 	/* Anonymous, and without the url.*.insteadOf scan: libgit2 1.5.1 leaks pcre2 match
 	 * data for every config key that does not match it. */
 	git_remote_create_options_init(&ro, GIT_REMOTE_CREATE_OPTIONS_VERSION);
@@ -643,6 +695,19 @@ static void child_main(struct step *st, int fd, const char *repo_path, int lock_
 	st->fd = fd;
 	st->s = NULL;
 	git_libgit2_init();
+	/* this child serves one remote: its CA file may replace the system's for the process */
+	if (st->rc->kind == FB_URL_HTTPS && st->rc->ca_file[0] &&
+	    git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, st->rc->ca_file, NULL) < 0) {
+		const git_error *e = git_error_last();
+		char m[FB_ERROR_MESSAGE_MAX];
+		snprintf(m, sizeof m,
+			 _("the CA file %s of remote %s (remote.%s.ca-file) cannot be used: %s; it must hold "
+			   "the PEM certificate of HQ's certificate authority; everything stays saved on "
+			   "this computer"),
+			 st->rc->ca_file, st->rc->name, st->rc->name, e && e->message ? e->message : "?");
+		emit(st, "E %s", m);
+		_exit(0);
+	}
 	if (git_repository_open_ext(&repo, repo_path, GIT_REPOSITORY_OPEN_NO_SEARCH | GIT_REPOSITORY_OPEN_BARE,
 				    NULL) < 0) {
 		const git_error *e = git_error_last();

@@ -1,7 +1,7 @@
 /* cli_sync.c - the sync commands: remote add/list/remove, sync, bundle create/read (tui
  * layer: calls the sync API of include/fieldbook/sync.h, never libgit2).  Remotes live in
  * the configuration file as [remote "NAME"] url = ..., host-key = ..., token-file = ...,
- * key-file = ... (read by the sync layer's transport.c).
+ * key-file = ..., ca-file = ... (read by the sync layer's transport.c).
  * Exit status: 0 done, 1 failed (the message says what to do), 2 usage. */
 #include <limits.h>
 #include <stdio.h>
@@ -41,8 +41,8 @@ static int remote_add(int argc, char **argv)
 {
 	struct fb_config *cfg = NULL;
 	struct fb_error err = {0};
-	const char *name, *url, *host_key = NULL, *token = NULL, *keyfile = NULL;
-	char path[4096], key[128], abs[PATH_MAX], tok[PATH_MAX], kf[PATH_MAX];
+	const char *name, *url, *host_key = NULL, *token = NULL, *keyfile = NULL, *cafile = NULL;
+	char path[4096], key[128], abs[PATH_MAX], tok[PATH_MAX], kf[PATH_MAX], ca[PATH_MAX];
 	int i, rc = CLI_OK;
 
 	if (argc < 4)
@@ -62,6 +62,10 @@ static int remote_add(int argc, char **argv)
 			keyfile = argv[++i];
 		else if (!strncmp(argv[i], "--key-file=", 11))
 			keyfile = argv[i] + 11;
+		else if (!strcmp(argv[i], "--ca-file") && i + 1 < argc)
+			cafile = argv[++i];
+		else if (!strncmp(argv[i], "--ca-file=", 10))
+			cafile = argv[i] + 10;
 		else
 			return cli_usage("remote", _("unknown argument '%s'"), argv[i]);
 	}
@@ -119,6 +123,13 @@ static int remote_add(int argc, char **argv)
 		}
 		keyfile = kf;
 	}
+	if (cafile) {
+		if (access(cafile, R_OK) < 0 || !realpath(cafile, ca)) {
+			fprintf(stderr, _("fieldbook: cannot read the CA file %s\n"), cafile);
+			return CLI_FAIL;
+		}
+		cafile = ca;
+	}
 	if (load_cfg(&cfg, path, sizeof path, &err) < 0)
 		return cli_fail(&err);
 	snprintf(key, sizeof key, "remote.%s.url", name);
@@ -138,6 +149,9 @@ static int remote_add(int argc, char **argv)
 		goto fail;
 	snprintf(key, sizeof key, "remote.%s.key-file", name);
 	if (keyfile && fb_config_set(cfg, key, keyfile, &err) < 0)
+		goto fail;
+	snprintf(key, sizeof key, "remote.%s.ca-file", name);
+	if (cafile && fb_config_set(cfg, key, cafile, &err) < 0)
 		goto fail;
 	if (fb_config_write(cfg, path, &err) < 0)
 		goto fail;
@@ -179,7 +193,7 @@ static int list_cb(const char *name, const char *url, void *ctx)
 
 static int remote_remove(const char *name)
 {
-	static const char *const keys[] = {"url", "host-key", "token-file", "key-file", "user", "timeout"};
+	static const char *const keys[] = {"url", "host-key", "token-file", "key-file", "ca-file", "user", "timeout"};
 	struct fb_config *cfg = NULL;
 	struct fb_error err = {0};
 	char path[4096], key[128];

@@ -112,42 +112,6 @@ chg_seals_ok() {
 		[ "$p" = "$want" ] && [ "$s" = "$i" ] || { echo "change file $p says seal $s, want $want"; return 1; }
 	done
 }
-# synth REPO DEV FIRST NSEALS: appends NSEALS synthetic seals of SYNTH_PERSONS new persons
-# (5 ops each) to branch dev/DEV of REPO, with git plumbing only.
-synth() {
-	local repo=$1 dev=$2 first=$3 nseals=$4 s parent tree blob commit idx=$T/synth.index
-	parent=$(git -C "$repo" rev-parse -q --verify "refs/heads/dev/$dev")
-	rm -f "$idx"
-	if [ -n "$parent" ]; then
-		GIT_INDEX_FILE=$idx git -C "$repo" read-tree "$parent"
-	else
-		blob=$(printf 'fieldbook-data 1\n' | git -C "$repo" hash-object -w --stdin)
-		GIT_INDEX_FILE=$idx git -C "$repo" update-index --add --cacheinfo "100644,$blob,FORMAT"
-		blob=$(printf 'id %s\nlabel synth\nteam \n' "$dev" | git -C "$repo" hash-object -w --stdin)
-		GIT_INDEX_FILE=$idx git -C "$repo" update-index --add --cacheinfo "100644,$blob,device.txt"
-	fi
-	for s in $(seq "$first" $((first + nseals - 1))); do
-		blob=$(awk -v dev="$dev" -v seal="$s" -v per="$SYNTH_PERSONS" 'BEGIN {
-			printf "fieldbook-changes 1\ndevice %s\nseal %d\nops %d\n", dev, seal, per * 5
-			for (i = 0; i < per; i++) {
-				seq = (seal - 1) * per + i + 1; hlc = (1767225600000 + seq) * 65536
-				rec = sprintf("%08x%08x", seal, i)
-				printf "%s:%d.0\t%d\tsynth\tperson\t%s\t_exists\t1\t\n", dev, seq, hlc, rec
-				printf "%s:%d.1\t%d\tsynth\tperson\t%s\tname\t合成%d\t\n", dev, seq, hlc, rec, seq
-				printf "%s:%d.2\t%d\tsynth\tperson\t%s\tmobile\t1%010d\t\n", dev, seq, hlc, rec, seq
-				printf "%s:%d.3\t%d\tsynth\tperson\t%s\toccupation\tother\t\n", dev, seq, hlc, rec
-				printf "%s:%d.4\t%d\tsynth\tperson\t%s\temployer\t合成公司%d\t\n", dev, seq, hlc, rec, seq % 97
-			}
-			printf "end %d\n", per * 5 }' | git -C "$repo" hash-object -w --stdin)
-		GIT_INDEX_FILE=$idx git -C "$repo" update-index --add --cacheinfo \
-			"100644,$blob,$(printf 'log/%s/%03d/%06d.chg' "$dev" $((s / 1000)) "$s")"
-		tree=$(GIT_INDEX_FILE=$idx git -C "$repo" write-tree)
-		commit=$(git -C "$repo" commit-tree "$tree" ${parent:+-p "$parent"} -m "seal $s: $((SYNTH_PERSONS * 5)) ops")
-		parent=$commit
-	done
-	git -C "$repo" update-ref "refs/heads/dev/$dev" "$commit"
-	rm -f "$idx"
-}
 # try_mount DIR SIZE: a tmpfs of SIZE at DIR (needs root); 1 when it cannot be mounted.
 try_mount() {
 	mkdir -p "$1"

@@ -38,6 +38,12 @@
 #                            for every request (HTTP_PUBLIC_READ=1: for pushes only).  Exports:
 #                              HTTP_PORT HTTP_PID HTTP_TOKEN HTTP_USER HTTP_LOG
 #                              HTTP_URL (http://127.0.0.1:PORT, no credentials)
+#                            HTTP_TLS=1: https instead, with a certificate for 127.0.0.1
+#                            and localhost signed by a test CA made in WORKDIR/tls with
+#                            openssl (a fresh one each start).  Also exports:
+#                              HTTPS_CA_FILE (the CA's certificate, PEM)
+#                              HTTPS_OTHER_CA_FILE (a second CA that signed nothing)
+#                              HTTP_URL is then https://127.0.0.1:PORT
 #   http_stop [PID]          stops it (default $HTTP_PID) and waits until it is gone
 #   servers_stop_all         stops every server this shell started and has not stopped
 #
@@ -303,6 +309,14 @@ setenv.add-environment = (
 auth.backend = "plain"
 auth.backend.plain.userfile = "$d/users"
 EOF
+		if [ "${HTTP_TLS:-0}" = 1 ]; then
+			cat <<EOF
+server.modules += ( "mod_openssl" )
+ssl.engine = "enable"
+ssl.pemfile = "$d/tls/server.crt"
+ssl.privkey = "$d/tls/server.key"
+EOF
+		fi
 		if [ "${HTTP_PUBLIC_READ:-0}" = 1 ]; then
 			cat <<EOF
 \$HTTP["querystring"] =~ "service=git-receive-pack" { auth.require = ( "/" => $auth ) }
@@ -312,6 +326,34 @@ EOF
 			printf 'auth.require = ( "/" => %s )\n' "$auth"
 		fi
 	} > "$d/lighttpd.conf"
+}
+
+# _http_tls DIR: a test CA (ca.crt, ca.key), a server certificate it signed for 127.0.0.1
+# and localhost (server.crt, server.key) and an unrelated CA (other-ca.crt).
+_http_tls() {
+	local t=$1 ca
+	command -v openssl >/dev/null 2>&1 || {
+		_srv_say "http_start: openssl missing (Debian package openssl)"
+		return 1
+	}
+	[ -e /usr/lib/lighttpd/mod_openssl.so ] || {
+		_srv_say "http_start: lighttpd's TLS module missing (Debian package lighttpd-mod-openssl)"
+		return 1
+	}
+	rm -rf "$t" && mkdir -p "$t" || return 1
+	for ca in ca other-ca; do
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+			-subj "/CN=fieldbook test $ca" -keyout "$t/$ca.key" -out "$t/$ca.crt" \
+			-addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign \
+			> "$t/openssl.log" 2>&1 || { _srv_say "http_start: openssl failed:"; cat "$t/openssl.log" >&2; return 1; }
+	done
+	printf '%s\n' basicConstraints=CA:FALSE keyUsage=digitalSignature,keyEncipherment \
+		extendedKeyUsage=serverAuth subjectAltName=IP:127.0.0.1,DNS:localhost > "$t/server.ext"
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=127.0.0.1 \
+		-keyout "$t/server.key" -out "$t/server.csr" >> "$t/openssl.log" 2>&1 &&
+		openssl x509 -req -in "$t/server.csr" -CA "$t/ca.crt" -CAkey "$t/ca.key" -CAcreateserial \
+			-days 2 -extfile "$t/server.ext" -out "$t/server.crt" >> "$t/openssl.log" 2>&1 ||
+		{ _srv_say "http_start: openssl failed:"; cat "$t/openssl.log" >&2; return 1; }
 }
 
 http_start() {
@@ -329,6 +371,9 @@ http_start() {
 	token=$(od -An -v -N16 -tx1 /dev/urandom | tr -d ' \n') || return 1
 	[ ${#token} -eq 32 ] || { _srv_say "http_start: no token from /dev/urandom"; return 1; }
 	(umask 077 && printf 'fieldbook:%s\n' "$token" > "$d/users") || return 1
+	if [ "${HTTP_TLS:-0}" = 1 ]; then
+		_http_tls "$d/tls" || return 1
+	fi
 	_http_dir=$d _http_root=$root
 	_srv_start lighttpd "$d/lighttpd.log" "server started" _http_conf \
 		lighttpd -D -f "$d/lighttpd.conf" || return 1
@@ -338,6 +383,12 @@ http_start() {
 	HTTP_USER=fieldbook
 	HTTP_LOG=$d/lighttpd.log
 	HTTP_URL=http://127.0.0.1:$HTTP_PORT
+	if [ "${HTTP_TLS:-0}" = 1 ]; then
+		HTTP_URL=https://127.0.0.1:$HTTP_PORT
+		HTTPS_CA_FILE=$d/tls/ca.crt
+		HTTPS_OTHER_CA_FILE=$d/tls/other-ca.crt
+		export HTTPS_CA_FILE HTTPS_OTHER_CA_FILE
+	fi
 	export HTTP_PORT HTTP_PID HTTP_TOKEN HTTP_USER HTTP_LOG HTTP_URL
 }
 
