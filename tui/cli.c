@@ -43,7 +43,7 @@ const struct cli_command cli_commands[] = {
 	 N_("check the database; --state-digest prints a hash of the state, --snapshot-tree the tree id of its snapshot"),
 	 1, cmd_check},
 	{"rebuild", "", N_("re-derive all records from the op log"), 1, cmd_rebuild},
-	{"remote", "add NAME URL [--host-key SHA256:...] [--token-file FILE] [--key-file FILE] | list | remove NAME",
+	{"remote", "add NAME URL [--host-key SHA256:...] [--token-file FILE] [--key-file FILE] [--ca-file FILE] | list | remove NAME",
 	 N_("add, list or remove the remotes this computer syncs with"), 0, cmd_remote},
 	{"sync", "[NAME] [--publish]", N_("send and receive changes with one remote, or all of them"), 1, cmd_sync},
 	{"bundle", "create FILE [--for NAME] | read FILE",
