@@ -106,6 +106,36 @@ static void deletes_first(struct vis *v)
 		}
 }
 
+/* A deleted record has no title row: the last title value it had, from its ops. */
+static int last_title(struct fb_store *s, const char *rec, const char *kind, char **title,
+		      struct fb_error *err)
+{
+	const struct fb_kind *k = fb_kind_find(kind);
+	const struct fb_field *tf = k ? fb_kind_title_field(k) : NULL;
+	sqlite3_stmt *st;
+
+	if (!tf)
+		return 0;
+	st = stmt(s, "SELECT value FROM op WHERE rec = ?1 AND field = ?2 AND value <> ''"
+		     " ORDER BY hlc DESC, device DESC, seq DESC, idx DESC LIMIT 1",
+		  err);
+	if (!st)
+		return FB_EDB;
+	sqlite3_bind_text(st, 1, rec, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, tf->name, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		char *t = strdup((const char *)sqlite3_column_text(st, 0));
+		if (!t) {
+			sqlite3_reset(st);
+			return fb_error_set(err, FB_ENOMEM, NULL, "out of memory");
+		}
+		free(*title);
+		*title = t;
+	}
+	sqlite3_reset(st);
+	return 0;
+}
+
 static int record_conflicts(struct fb_store *s, const char *rec,
 			    int (*cb)(const struct fb_conflict *c, void *ctx), void *ctx,
 			    struct fb_error *err)
@@ -126,6 +156,8 @@ static int record_conflicts(struct fb_store *s, const char *rec,
 		del_conflict = sqlite3_column_int(st, 2);
 	}
 	sqlite3_reset(st);
+	if ((!title || !*title) && (rc = last_title(s, rec, kind, &title, err)) < 0)
+		goto cleanup;
 	if ((rc = collect(s, "SELECT name FROM field WHERE rec = ?1 AND nvalues > 1 ORDER BY name", rec,
 			  &fields, err)) < 0)
 		goto cleanup;

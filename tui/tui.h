@@ -32,6 +32,7 @@ enum {
 	CTX_HELP = 1 << 7,
 	CTX_HISTORY = 1 << 8,
 	CTX_SYNC = 1 << 9,
+	CTX_REVIEW = 1 << 10,
 	CTX_REPORT = 1 << 11
 };
 
@@ -73,6 +74,11 @@ enum tui_action {
 	ACT_SYNC,
 	ACT_BUNDLE_WRITE,
 	ACT_BUNDLE_READ,
+	ACT_REVIEW,
+	ACT_REVIEW_NEXT,
+	ACT_ACK,
+	ACT_MARK,
+	ACT_OPEN_RECORD,
 	ACT_REPORT,
 	ACT_PERIOD_PREV,
 	ACT_PERIOD_NEXT,
@@ -198,6 +204,8 @@ void tui_sync_open(struct tui *t);
 /* The report screen (tui_report.c): this year against last year as bar charts and a
  * monthly trend; Left/Right change the period, t the unit. */
 void tui_report_open(struct tui *t);
+/* The review screen (tui_review.c): conflicts, possible duplicates, alarms, devices. */
+void tui_review_open(struct tui *t);
 /* The help screen's text on out (`fieldbook help keys`; the man page is checked against it). */
 void tui_print_keys(FILE *out);
 /* A picker over choices of field (multi: several), calls done with the codes chosen

@@ -9,15 +9,15 @@
 #include "fieldbook/i18n.h"
 #include "tui.h"
 
-#define LISTS (CTX_HOME | CTX_LIST | CTX_RECORD | CTX_HELP | CTX_HISTORY | CTX_SYNC)
+#define LISTS (CTX_HOME | CTX_LIST | CTX_RECORD | CTX_HELP | CTX_HISTORY | CTX_SYNC | CTX_REVIEW)
 #define TEXT (CTX_FORM | CTX_PROMPT | CTX_PICKER)
 
 const struct tui_action_def tui_actions[] = {
 	{ACT_HELP, CTX_GLOBAL, KEY_F(1), "F1", "help", N_("show the keys")},
-	{ACT_HELP, CTX_HOME | CTX_LIST | CTX_RECORD | CTX_HISTORY | CTX_SYNC, '?', "?", "help", N_("show the keys")},
+	{ACT_HELP, CTX_HOME | CTX_LIST | CTX_RECORD | CTX_HISTORY | CTX_SYNC | CTX_REVIEW, '?', "?", "help", N_("show the keys")},
 	{ACT_BACK, CTX_GLOBAL, 27, "Esc", "back", N_("back, or cancel (asks before losing changes)")},
 	{ACT_BACK, LISTS, 'q', "q", "back", N_("back; on the home screen: quit")},
-	{ACT_QUIT, CTX_HOME | CTX_LIST | CTX_RECORD | CTX_HISTORY | CTX_HELP | CTX_SYNC, 'Q', "Q", "quit",
+	{ACT_QUIT, CTX_HOME | CTX_LIST | CTX_RECORD | CTX_HISTORY | CTX_HELP | CTX_SYNC | CTX_REVIEW, 'Q', "Q", "quit",
 	 N_("quit fieldbook")},
 	{ACT_UP, LISTS | CTX_PICKER, KEY_UP, "Up", "up", N_("move up")},
 	{ACT_UP, LISTS, 'k', "k", "up", N_("move up")},
@@ -36,6 +36,13 @@ const struct tui_action_def tui_actions[] = {
 	{ACT_SYNC, CTX_SYNC, '\n', "Enter", "sync", N_("sync with the selected remote (the first line: every remote)")},
 	{ACT_BUNDLE_WRITE, CTX_SYNC, 'b', "b", "write-bundle", N_("write a bundle file, for a computer without a network")},
 	{ACT_BUNDLE_READ, CTX_SYNC, 'r', "r", "read-bundle", N_("read a bundle file")},
+	{ACT_REVIEW, CTX_HOME, 'R', "R", "review", N_("review conflicts, possible duplicates, alarms and devices")},
+	{ACT_OPEN, CTX_REVIEW, '\n', "Enter", "decide",
+	 N_("resolve the conflict, merge the duplicate pair, or show what to do")},
+	{ACT_REVIEW_NEXT, CTX_REVIEW, '\t', "Tab", "next-queue", N_("next queue (or 1-4)")},
+	{ACT_ACK, CTX_REVIEW, 'a', "a", "acknowledge", N_("acknowledge the selected alarm")},
+	{ACT_MARK, CTX_REVIEW, 'm', "m", "mark-reviewed", N_("set the review mark: new records are counted from now")},
+	{ACT_OPEN_RECORD, CTX_REVIEW, 'o', "o", "open-record", N_("open the record of the selected line")},
 	{ACT_REPORT, CTX_HOME, 'r', "r", "report", N_("the period report: this year against last year, bar charts and monthly trend")},
 	{ACT_PERIOD_PREV, CTX_REPORT, KEY_LEFT, "Left", "previous-period", N_("the previous period")},
 	{ACT_PERIOD_NEXT, CTX_REPORT, KEY_RIGHT, "Right", "next-period", N_("the next period")},

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fieldbook/catalogue.h"
 #include "fieldbook/clock.h"
 #include "fieldbook/i18n.h"
 #include "fieldbook/schema.h"
@@ -47,6 +48,9 @@ struct ffield {
 	size_t nconf;         /* conflicting values (> 1 when conflicted) */
 	struct fb_choice *conf_choices; /* the values as choices for the picker */
 	struct fb_field conf_field;
+	size_t ncat;                    /* catalogue-fed text field: the entries offered */
+	struct fb_choice *cat_choices;
+	struct fb_field cat_field;
 };
 
 struct form {
@@ -516,6 +520,17 @@ static int label_cols(struct tui *t, struct form *fm)
 	return w < cap ? w : cap;
 }
 
+/* A catalogue-fed field while empty and focused: the hint that Enter offers the entries. */
+static int draw_catalogue_hint(struct tui *t, struct form *fm, size_t i, int y, int x, int w)
+{
+	struct ffield *ff = &fm->f[i];
+
+	if (!ff->ncat || i != fm->focus || *ftext(ff) || ff->protect || !editable(ff))
+		return 0;
+	tui_put(t, y, x, w, _("type, or Enter to choose from the list"), TUI_DIM, 1);
+	return 1;
+}
+
 static void draw_value(struct tui *t, struct form *fm, size_t i, int y, int x, int w)
 {
 	struct ffield *ff = &fm->f[i];
@@ -543,6 +558,7 @@ static void draw_value(struct tui *t, struct form *fm, size_t i, int y, int x, i
 	tui_put(t, y, x, w, shown ? shown : "", style, 1);
 	free(shown);
 }
+
 
 static void form_draw(struct tui *t, struct tui_screen *s)
 {
@@ -608,7 +624,14 @@ static void form_draw(struct tui *t, struct tui_screen *s)
 	if (focus_y >= 0) {
 		struct ffield *ff = &fm->f[fm->focus];
 		if (!is_picker(ff->def) && !ff->protect && editable(ff)) {
-			tui_line_draw(t, &ff->line, focus_y, valx, valw, 1);
+			if (ff->ncat && !*ftext(ff)) /* keeps the hint, cursor at the start */
+				draw_catalogue_hint(t, fm, fm->focus, focus_y, valx, valw);
+			else
+				tui_line_draw(t, &ff->line, focus_y, valx, valw, 1);
+			if (ff->ncat && !*ftext(ff)) {
+				move(focus_y, valx);
+				curs_set(1);
+			}
 		} else {
 			move(focus_y, valx);
 			curs_set(1);
@@ -712,6 +735,8 @@ static void open_picker(struct tui *t, struct form *fm, const char *filter)
 		tui_picker_open(t, &ff->conf_field, NULL, NULL, pick_done, fm);
 	} else if (is_ref(ff->def)) {
 		tui_record_picker_open(t, ff->def->ref_kind, filter, ref_done, fm);
+	} else if (ff->ncat) {
+		tui_picker_open(t, &ff->cat_field, ftext(ff), filter, pick_done, fm);
 	} else {
 		tui_picker_open(t, ff->def, ftext(ff), filter, pick_done, fm);
 	}
@@ -904,7 +929,7 @@ static void form_key(struct tui *t, struct tui_screen *s, enum tui_action a, int
 		return;
 	}
 	case ACT_PICK:
-		if (editable(ff) && (is_picker(ff->def) || conflicted(ff)))
+		if (editable(ff) && (is_picker(ff->def) || conflicted(ff) || ff->ncat))
 			open_picker(t, fm, NULL);
 		else
 			move_focus(t, fm, 1, 1, 1);
@@ -978,6 +1003,47 @@ static void ffield_free(struct ffield *ff)
 		free((char *)ff->conf_choices[j].en);
 	}
 	free(ff->conf_choices);
+	for (j = 0; ff->cat_choices && j < ff->ncat; j++) {
+		free((char *)ff->cat_choices[j].code);
+		free((char *)ff->cat_choices[j].en);
+	}
+	free(ff->cat_choices);
+}
+
+/* A catalogue-fed text field (visit.site, request.service ...): its published entries (or
+ * the built-in defaults) become a picker on Enter; typing stays free. */
+static int cat_add(const struct fb_catalogue_entry *e, void *ctx)
+{
+	struct ffield *ff = ctx;
+	struct fb_choice *c2 = realloc(ff->cat_choices, (ff->ncat + 2) * sizeof *c2);
+
+	if (!c2)
+		return -1;
+	ff->cat_choices = c2;
+	memset(&c2[ff->ncat + 1], 0, sizeof *c2);
+	c2[ff->ncat].code = strdup(e->value);
+	c2[ff->ncat].en = strdup(e->label);
+	c2[ff->ncat].zh = c2[ff->ncat].en;
+	if (!c2[ff->ncat].code || !c2[ff->ncat].en) {
+		free((char *)c2[ff->ncat].code);
+		free((char *)c2[ff->ncat].en);
+		return -1;
+	}
+	ff->ncat++;
+	return 0;
+}
+
+static void load_catalogue(struct tui *t, struct ffield *ff)
+{
+	struct fb_error err = {0};
+
+	if (!ff->def->catalogue || fb_catalogue_choices(t->store, ff->def, cat_add, ff, &err) != 0 ||
+	    !ff->ncat)
+		return;
+	ff->cat_field = *ff->def;
+	ff->cat_field.type = FB_T_CHOICE;
+	ff->cat_field.flags = 0;
+	ff->cat_field.choices = ff->cat_choices;
 }
 
 static void form_free_data(struct form *fm)
@@ -1108,6 +1174,7 @@ void tui_form_open(struct tui *t, const struct fb_kind *kind, const char *edit_i
 		ff = &fm->f[fm->n++];
 		ff->def = def;
 		tui_line_set(&ff->line, "");
+		load_catalogue(t, ff);
 		if (!rec && def->default_value && !(def->flags & FB_F_DERIVED)) {
 			tui_line_set(&ff->line,
 				     strcmp(def->default_value, "@today") ? def->default_value : today);

@@ -24,10 +24,11 @@ static void home_draw(struct tui *t, struct tui_screen *s)
 	char hints[256], line[160];
 	size_t i;
 
-	snprintf(hints, sizeof hints, _("%s open  %s sign up  %s search  %s sync  %s help  %s quit"),
+	snprintf(hints, sizeof hints, _("%s open  %s sign up  %s search  %s sync  %s review  %s help  %s quit"),
 		 tui_key_for(CTX_HOME, ACT_OPEN), tui_key_for(CTX_HOME, ACT_NEW),
 		 tui_key_for(CTX_HOME, ACT_SEARCH), tui_key_for(CTX_HOME, ACT_SYNC),
-		 tui_key_for(CTX_HOME, ACT_HELP), tui_key_for(CTX_HOME, ACT_QUIT));
+		 tui_key_for(CTX_HOME, ACT_REVIEW), tui_key_for(CTX_HOME, ACT_HELP),
+		 tui_key_for(CTX_HOME, ACT_QUIT));
 	tui_frame(t, _("fieldbook - union field records"), hints);
 	for (i = 0; i < NKINDS && (int)i + 2 < t->rows - 2; i++) {
 		const struct fb_kind *k = fb_kind_find(home_kinds[i]);
@@ -77,6 +78,9 @@ static void home_key(struct tui *t, struct tui_screen *s, enum tui_action a, int
 		break;
 	case ACT_REPORT:
 		tui_report_open(t);
+		break;
+	case ACT_REVIEW:
+		tui_review_open(t);
 		break;
 	case ACT_BACK:
 		/* q quits from home; Esc (pressed once too often) stays */
