@@ -218,8 +218,21 @@ static int import_row(struct importer *im, const struct fb_csv_row *row, int *up
 		kvs[n].field = im->field[i]->name;
 		kvs[n++].value = fb_csv_unneutralise(cell);
 	}
-	if (idi != (size_t)-1)
+	if (idi != (size_t)-1) {
+		/* gender and birth date come from the number: the file's copies (our own export
+		 * has them) are left to core, which derives them again */
+		size_t keep = 0;
+		for (i = 0; i < n; i++) {
+			const struct fb_field *f = fb_field_find(im->kind, kvs[i].field);
+			if (f->flags & FB_F_DERIVED)
+				continue;
+			if (i == idi)
+				idi = keep;
+			kvs[keep++] = kvs[i];
+		}
+		n = keep;
 		*upgraded = upgrade_legacy(im->kind, kvs, n, idi, up);
+	}
 	if (idi != (size_t)-1 && !strcmp(im->kind->name, "person")) {
 		const struct fb_field *f = fb_field_find(im->kind, "id_number");
 		struct match m;

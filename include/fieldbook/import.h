@@ -8,9 +8,11 @@
  *
  * Every other non-blank row is validated exactly like `fieldbook add` (core/record.c):
  * types, required fields, defaults, derived gender and birth date, references, minimum
- * age.  Differences, all of them for old rosters: a 15-digit legacy ID number is upgraded
- * to its 18-digit form (the only place that happens); the apostrophe our CSV export puts
- * before formula-like text is removed.
+ * age.  Differences, all of them for old rosters and our own exports: a 15-digit legacy
+ * ID number is upgraded to its 18-digit form (the only place that happens); the
+ * apostrophe our CSV export puts before formula-like text is removed; on a row with an ID
+ * number the derived columns (gender, birth date) are ignored, since core derives them
+ * from the number again.
  *
  * People already present: a person row whose normalised ID number belongs to a live
  * person is matched, not added.  A matched row is still validated in full; it then fills

@@ -46,6 +46,7 @@ static void check_round_trip(const struct fb_csv_row *row)
 
 	if (!f)
 		abort();
+	fputs(FB_CSV_BOM, f); /* as an export starts: a U+FEFF in the first cell stays data */
 	for (i = 0; i < row->n; i++)
 		fb_csv_put_cell(f, row->cells[i], i == 0);
 	fb_csv_end_row(f);
