@@ -27,7 +27,7 @@ out=$(screen --size 80x24 --keys '')
 like "home: Chinese title" "$out" "fieldbook —— 工会现场记录"
 like "home: kinds with their Chinese labels" "$out" "1  职工 +2"
 like "home: status bar in Chinese" "$out" "张静 @ gate-1 \| 未同步 [0-9]+ \| 冲突 0"
-like "home: Chinese key hints" "$out" "Enter 打开  n 登记  / 搜索  S 同步  F1 帮助  Q 退出"
+like "home: Chinese key hints" "$out" "Enter 打开  n 登记  / 搜索  S 同步  .*F1 帮助  Q 退出"
 ok "home: every row 80 columns" rows_fit "$out" 80
 
 out=$(screen --size 80x24 --keys '<F1>')
@@ -57,7 +57,14 @@ out=$(screen --size 80x24 --keys '/张三<Enter>')
 like "search: Chinese header" "$out" "搜索：张三（第 1 页）"
 ok "search: every row 80 columns" rows_fit "$out" 80
 
-for keys in '' '<F1>' '<Enter>' 'n' '<Enter><Enter>' 'S'; do
+out=$(screen --size 80x24 --keys 'R')
+like "review: Chinese title and queues" "$out" "审核"
+ok "review: every row 80 columns" rows_fit "$out" 80
+out=$(screen --size 80x24 --keys 'r')
+like "report: Chinese title" "$out" "报表"
+ok "report: every row 80 columns" rows_fit "$out" 80
+
+for keys in '' '<F1>' '<Enter>' 'n' '<Enter><Enter>' 'S' 'R' 'r'; do
 	out=$(screen --size 40x10 --keys "$keys")
 	ok "40x10 '$keys': translated text cut by columns, every row 40 columns" rows_fit "$out" 40
 done
