@@ -102,10 +102,11 @@ static void print_help(FILE *f)
 		     "usage: fieldbook [COMMAND [ARGS...]]\n\n"
 		     "With no command, opens the terminal interface.  Commands:\n\n"));
 	for (c = cli_commands; c->name; c++)
-		fprintf(f, "  %-8s %s\n", c->name, _(c->summary));
+		fprintf(f, "  %-9s %s\n", c->name, _(c->summary));
 	fprintf(f, _("\n`fieldbook help COMMAND` shows a command's arguments; `man fieldbook` has the rest.\n"
 		     "Environment: FIELDBOOK_HOME (data directory), FIELDBOOK_CONFIG (configuration\n"
-		     "file), FIELDBOOK_NOW (fixed clock for tests), NO_COLOR.\n"));
+		     "file), FIELDBOOK_NOW (fixed clock for tests), NO_COLOR; LANGUAGE=zh_CN or\n"
+		     "LANG=zh_CN.UTF-8 for Chinese.\n"));
 }
 
 int cmd_help(struct fb_store *s, int argc, char **argv)
