@@ -22,6 +22,7 @@
 
 #include "fieldbook/clock.h"
 #include "fieldbook/i18n.h"
+#include "fieldbook/review.h"
 #include "fieldbook/text.h"
 #include "fieldbook/value.h"
 #include "tui.h"
@@ -325,9 +326,12 @@ static char *ref_display(struct fb_store *store, const char *id, int show)
 {
 	struct fb_record *r = NULL;
 	struct fb_error err = {0};
-	char buf[1024];
+	char buf[1024], to[FB_ID_LEN + 1];
 	char *title;
 
+	/* a reference to a merged duplicate shows the surviving person (review.h) */
+	if (fb_record_follow(store, to, id, &err) == 0)
+		id = to;
 	if (fb_record_get(&r, store, id, &err) < 0)
 		return fb_value_display(NULL, id, show);
 	title = title_display(r->kind, r->title, show);

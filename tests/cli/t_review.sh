@@ -90,6 +90,7 @@ out=$(a show "$sv")
 like "the survivor has the duplicate's employer" "$out" "employer.*戊公司"
 like "the differing occupation is a conflict to resolve" "$out" "CONFLICT"
 like "the consultation shows under the survivor" "$out" "$(a show "$c1" | head -1 | cut -c1-6)"
+like "the consultation's person shows as the survivor (TUI)" "$(FIELDBOOK_HOME=$T/a FIELDBOOK_CONFIG=$T/ca "$FB" screen --keys '3<Enter><Dump>')" "Person +赵六 \(${sv:0:8}\)"
 like "the duplicate says where it went" "$(a show "$dp")" "merged_into.*$sv|merged_into.*${sv:0:8}"
 unlike "the merged pair left the duplicate queue" "$(a review duplicates)" "赵六"
 like "search finds only the survivor" "$(a search 赵六 --format tsv | tail -n +2 | cut -f1 | tr '\n' ' ')" "^$sv $"
