@@ -3,7 +3,8 @@
  *
  * One indexed statement per kind reads every live record of the period and of the
  * previous period (they are adjacent, so one range covers both) with the fields the
- * report needs, joined by primary key; the figures are summed here in one pass.  Which
+ * report needs, joined by primary key; the figures are summed here in one pass.  People
+ * are many, so their pass is a hash join over sequential reads (report_people.c).  Which
  * date places a record in a period:
  *   person        joined_on, or the day the record was created when joined_on is empty
  *                 (counted only when member_status is member, retained, transferred_out
@@ -11,12 +12,13 @@
  *   visit, consultation   date;   case   received_at;   assistance   paid_on;
  *   request, demand       the day the record was created (they have no date field).
  * Created days are local days of the record's first op (its HLC).  The statements are
- * checked by test_report.c to use indexes only (field_value, record_status, record_list
- * and primary keys). */
+ * checked by test_report.c to use indexes only (field_value, record_list and primary
+ * keys), but for the one deliberate scan of the record table in report_people.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "fieldbook/clock.h"
 #include "fieldbook/i18n.h"
@@ -187,9 +189,7 @@ struct run {
 	int64_t asof[2];                              /* the 15-day clock's day of each period */
 	struct acc acc[M_COUNT];
 	int nomem;
-	/* cache of the local day of an HLC's millisecond */
-	int64_t day_lo_ms, day_hi_ms;
-	char day[11];
+	struct report_day_cache days; /* local days of creation HLCs */
 };
 
 static struct entry *entry_for(struct run *r, int m, const char *key)
@@ -366,31 +366,6 @@ static void add_month(struct run *r, int m, int64_t day, int p)
 	add(r, m, key, p, 1);
 }
 
-/* Local day of a record's creation (its HLC), "YYYY-MM-DD" into r->day. */
-static int64_t hlc_day(struct run *r, int64_t hlc)
-{
-	int64_t ms = fb_hlc_ms(hlc);
-
-	if (ms < r->day_lo_ms || ms >= r->day_hi_ms) {
-		time_t t = (time_t)(ms / 1000);
-		struct tm tm;
-		localtime_r(&t, &tm);
-		char tmp[32];
-		snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", (tm.tm_year + 1900) % 10000, tm.tm_mon + 1,
-			 tm.tm_mday);
-		snprintf(r->day, sizeof r->day, "%.10s", tmp);
-		tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
-		tm.tm_isdst = -1;
-		r->day_lo_ms = (int64_t)mktime(&tm) * 1000;
-		tm.tm_mday++;
-		tm.tm_isdst = -1;
-		r->day_hi_ms = (int64_t)mktime(&tm) * 1000;
-		if (ms < r->day_lo_ms || ms >= r->day_hi_ms) /* not cacheable (odd zone rules) */
-			r->day_lo_ms = r->day_hi_ms = 0;
-	}
-	return report_date_days(r->day);
-}
-
 /* HLC of local midnight starting day (a day number). */
 static int64_t day_hlc(int64_t day)
 {
@@ -412,19 +387,6 @@ static const char *col(sqlite3_stmt *st, int i)
 
 /* ---------------------------------------------------------------- one pass per kind */
 
-static const char sql_person_joined[] =
-	"SELECT d.value, r.status, oc.value, re.value FROM field d CROSS JOIN record r ON r.id = d.rec"
-	" LEFT JOIN field oc ON oc.rec = d.rec AND oc.name = 'occupation'"
-	" LEFT JOIN field re ON re.rec = d.rec AND re.name = 'relation'"
-	" WHERE d.name = 'joined_on' AND d.value BETWEEN ?1 AND ?2 AND r.kind = 'person' AND r.live = 1";
-static const char sql_person_created[] =
-	"SELECT r.created_hlc, r.status, oc.value, re.value FROM record r"
-	" LEFT JOIN field oc ON oc.rec = r.id AND oc.name = 'occupation'"
-	" LEFT JOIN field re ON re.rec = r.id AND re.name = 'relation'"
-	" WHERE r.kind = 'person' AND r.live = 1"
-	" AND r.status IN ('member', 'retained', 'transferred_out', 'withdrawn')"
-	" AND r.updated_hlc >= ?1 AND r.created_hlc >= ?1 AND r.created_hlc < ?2"
-	" AND NOT EXISTS (SELECT 1 FROM field j WHERE j.rec = r.id AND j.name = 'joined_on' AND j.value <> '')";
 static const char sql_visit[] =
 	"SELECT d.value, r.status, ty.value, te.value, si.value, hc.value, it.value, co.value"
 	" FROM field d CROSS JOIN record r ON r.id = d.rec"
@@ -478,12 +440,6 @@ static const char sql_assistance[] =
 	" LEFT JOIN field oc ON oc.rec = coalesce(pr.merged_into, pe.value) AND oc.name = 'occupation'"
 	" WHERE d.name = 'paid_on' AND d.value BETWEEN ?1 AND ?2 AND r.kind = 'assistance' AND r.live = 1";
 
-static int member_status(const char *st)
-{
-	return st && (!strcmp(st, "member") || !strcmp(st, "retained") || !strcmp(st, "transferred_out") ||
-		      !strcmp(st, "withdrawn"));
-}
-
 static int open_case(const char *status)
 {
 	return status && (!strcmp(status, "applied") || !strcmp(status, "accepted") ||
@@ -498,24 +454,21 @@ static int is(const char *v, const char *code)
 /* One row of a kind's statement, already placed in period p (0 or 1) by day. */
 typedef void (*row_fn)(struct run *r, sqlite3_stmt *st, int64_t day, int p);
 
-static void row_member(struct run *r, sqlite3_stmt *st, int64_t day, int p)
+static void one_member(void *ctx, int64_t day, const char *occ, const char *rel)
 {
-	const char *occ = col(st, 2);
+	struct run *r = ctx;
+	int p = period_of(r, day);
 
+	if (p < 0)
+		return;
 	add(r, M_NEW, "", p, 1);
 	add(r, M_NEW_OCC, or_none(occ), p, 1);
-	add(r, M_NEW_REL, or_none(col(st, 3)), p, 1);
+	add(r, M_NEW_REL, or_none(rel), p, 1);
 	if (new_employment_form(occ)) {
 		add(r, M_NEF, "", p, 1);
 		add(r, M_NEF_OCC, occ, p, 1);
 	}
 	add_month(r, M_NEW_MONTH, day, p);
-}
-
-static void row_joined(struct run *r, sqlite3_stmt *st, int64_t day, int p)
-{
-	if (member_status(col(st, 1)))
-		row_member(r, st, day, p);
 }
 
 static void row_visit(struct run *r, sqlite3_stmt *st, int64_t day, int p)
@@ -613,7 +566,7 @@ static int pass(struct run *r, const char *sql, int by_hlc, row_fn fn, struct fb
 		sqlite3_bind_text(st, 2, r->cur.to, -1, SQLITE_TRANSIENT);
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t day = by_hlc ? hlc_day(r, sqlite3_column_int64(st, 0)) : report_date_days(col(st, 0));
+		int64_t day = by_hlc ? report_hlc_day(&r->days, sqlite3_column_int64(st, 0)) : report_date_days(col(st, 0));
 		int p = period_of(r, day);
 		if (p >= 0)
 			fn(r, st, day, p);
@@ -863,8 +816,7 @@ int fb_report_compute(struct fb_report **out, struct fb_store *s, const struct f
 	report_civil_from_days(r.prev_from, &y, &m, &d);
 	r.prev_month0 = y * 12 + m - 1;
 
-	if ((rc = pass(&r, sql_person_joined, 0, row_joined, err)) < 0 ||
-	    (rc = pass(&r, sql_person_created, 1, row_member, err)) < 0 ||
+	if ((rc = report_people_each(s, r.prev_from, r.cur_to, one_member, &r, err)) < 0 ||
 	    (rc = pass(&r, sql_consultation, 0, row_consultation, err)) < 0 ||
 	    (rc = pass(&r, sql_case, 0, row_case, err)) < 0 || (rc = pass(&r, sql_visit, 0, row_visit, err)) < 0 ||
 	    (rc = pass(&r, sql_request, 1, row_request, err)) < 0 ||
@@ -889,6 +841,7 @@ int fb_report_compute(struct fb_report **out, struct fb_store *s, const struct f
 	*out = rep;
 	rep = NULL;
 cleanup:
+	report_day_cache_free(&r.days);
 	for (i = 0; i < M_COUNT; i++) {
 		for (j = 0; j < r.acc[i].n; j++)
 			free(r.acc[i].e[j].key);
@@ -920,7 +873,7 @@ int fb_report_open_readonly(struct fb_store **out, const char *dir, struct fb_er
 	if (!(s = calloc(1, sizeof *s)))
 		return fb_error_set(err, FB_ENOMEM, NULL, _("out of memory"));
 	snprintf(s->dir, sizeof s->dir, "%s", dir);
-	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, NULL) != SQLITE_OK) {
 		int rc = fb_error_set(err, FB_EDB, "database", _("cannot open %s: %s"), path,
 				      s->db ? sqlite3_errmsg(s->db) : "out of memory");
 		fb_store_free(s);
@@ -928,6 +881,28 @@ int fb_report_open_readonly(struct fb_store **out, const char *dir, struct fb_er
 	}
 	sqlite3_busy_timeout(s->db, 5000);
 	sqlite3_exec(s->db, "PRAGMA query_only=1; PRAGMA cache_size=-262144; PRAGMA mmap_size=17179869184;", NULL, NULL, NULL);
+	/* Stores of schema 3 keep the derived tables in a second file, attached as "state". */
+	snprintf(path, sizeof path, "%s/fieldbook-state.db", dir);
+	if (access(path, F_OK) == 0) {
+		char uri[4300];
+		sqlite3_stmt *st = NULL;
+		int r;
+		snprintf(uri, sizeof uri, "file:%s?mode=ro", path);
+		r = sqlite3_prepare_v2(s->db, "ATTACH DATABASE ?1 AS state", -1, &st, NULL);
+		if (r == SQLITE_OK) {
+			sqlite3_bind_text(st, 1, uri, -1, SQLITE_STATIC);
+			r = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+		}
+		sqlite3_finalize(st);
+		if (r != SQLITE_OK) {
+			int rc = fb_error_set(err, FB_EDB, "database", _("cannot open %s: %s"), path,
+					      sqlite3_errmsg(s->db));
+			fb_store_free(s);
+			return rc;
+		}
+		sqlite3_exec(s->db, "PRAGMA state.cache_size=-262144; PRAGMA state.mmap_size=17179869184;", NULL,
+			     NULL, NULL);
+	}
 	*out = s;
 	return 0;
 }

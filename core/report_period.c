@@ -4,7 +4,9 @@
  * Dates are proleptic Gregorian "YYYY-MM-DD"; arithmetic goes through day numbers
  * (days since 1970-01-01), never through time_t, so no time zone is involved. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "fieldbook/i18n.h"
 #include "fieldbook/report.h"
@@ -188,4 +190,43 @@ void fb_report_period_previous(struct fb_report_period *out, const struct fb_rep
 	out->months = 0;
 	report_format_days(out->to, from - 1);
 	report_format_days(out->from, from - 1 - (to - from));
+}
+
+static int64_t local_day(int64_t ms)
+{
+	time_t t = (time_t)(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	return report_days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+int64_t report_hlc_day(struct report_day_cache *c, int64_t hlc)
+{
+	int64_t ms = hlc >> 16, q = ms >= 0 ? ms / 900000 : (ms - 899999) / 900000;
+	size_t slot;
+
+	if (!c->key && !c->nomem) {
+		c->key = calloc(REPORT_DAY_SLOTS, sizeof *c->key);
+		c->day = calloc(REPORT_DAY_SLOTS, sizeof *c->day);
+		if (!c->key || !c->day) {
+			report_day_cache_free(c);
+			c->nomem = 1;
+		}
+	}
+	if (!c->key)
+		return local_day(ms);
+	slot = (size_t)((uint64_t)q % REPORT_DAY_SLOTS);
+	if (c->key[slot] != q + 1) {
+		c->key[slot] = q + 1;
+		c->day[slot] = local_day(q * 900000);
+	}
+	return c->day[slot];
+}
+
+void report_day_cache_free(struct report_day_cache *c)
+{
+	free(c->key);
+	free(c->day);
+	c->key = c->day = NULL;
 }

@@ -425,7 +425,7 @@ static int64_t days_of(int y, int m, int d)
 }
 
 struct scans {
-	int bad, lines;
+	int bad, lines, allowed;
 };
 
 static int plan_line(const char *sql, const char *detail, void *ctx)
@@ -433,6 +433,13 @@ static int plan_line(const char *sql, const char *detail, void *ctx)
 	struct scans *sc = ctx;
 
 	sc->lines++;
+	/* The one deliberate scan: the members pass reads the record table in order
+	 * (core/report_people.c says why), marked in its SQL. */
+	if (strstr(sql, "/* scan */") && !strncmp(detail, "SCAN record", 11)) {
+		printf("#   allowed: %s\n", detail);
+		sc->allowed++;
+		return 0;
+	}
 	if (!strncmp(detail, "SCAN ", 5) && !strstr(detail, "(subquery-") && !strstr(detail, "VIRTUAL TABLE")) {
 		printf("#   full scan: %s\n#     in: %s\n", detail, sql);
 		sc->bad++;
@@ -646,7 +653,8 @@ int main(void)
 	}
 
 	fb_store_query_plans(s, plan_line, &sc, &err);
-	TAP_OK(sc.bad == 0 && sc.lines > 0, "no statement scans a whole table (%d plan lines)", sc.lines);
+	TAP_OK(sc.bad == 0 && sc.lines > 0 && sc.allowed == 1,
+	       "no statement scans a whole table but the members pass's marked one (%d plan lines)", sc.lines);
 
 	sqlite3_close(db);
 	test_store_free(s);
