@@ -11,6 +11,7 @@
 #include "fieldbook/clock.h"
 #include "fieldbook/i18n.h"
 #include "fieldbook/review.h"
+#include "fieldbook/sync.h"
 #include "fieldbook/value.h"
 
 struct rv {
@@ -21,6 +22,7 @@ struct rv {
 	const char *want_field;
 	long want;
 	char op[FB_OPID_MAX];
+	struct fb_sync *sync; /* devices: labels and teams from the repository, if it opens */
 };
 
 static int has_flag(int argc, char **argv, const char *flag)
@@ -126,7 +128,7 @@ static int find_pick(const struct fb_conflict *c, void *ctx)
 
 static int review_conflicts(struct fb_store *s, int argc, char **argv)
 {
-	struct rv r = {s, has_flag(argc, argv, "--unmasked"), 0, NULL, 0, ""};
+	struct rv r = {s, has_flag(argc, argv, "--unmasked"), 0, NULL, 0, "", NULL};
 	struct fb_error err = {0};
 	const char *rec = argc > 2 && argv[2][0] != '-' ? argv[2] : NULL;
 
@@ -155,7 +157,7 @@ static int review_resolve(struct fb_store *s, int argc, char **argv)
 		struct fb_kv kv = {argv[3], value};
 		rc = fb_record_edit(s, argv[2], &kv, 1, NULL, 0, &err);
 	} else {
-		struct rv r = {s, 0, 0, argv[3], 0, ""};
+		struct rv r = {s, 0, 0, argv[3], 0, "", NULL};
 		char *end = NULL;
 		r.want = strtol(pick, &end, 10);
 		if (!end || *end || r.want < 1)
@@ -219,7 +221,7 @@ static int dup_line(const struct fb_dup_group *g, void *ctx)
 
 static int review_duplicates(struct fb_store *s, int argc, char **argv)
 {
-	struct rv r = {s, has_flag(argc, argv, "--unmasked"), 0, NULL, 0, ""};
+	struct rv r = {s, has_flag(argc, argv, "--unmasked"), 0, NULL, 0, "", NULL};
 	struct fb_error err = {0};
 
 	if (fb_review_duplicates(s, dup_line, &r, &err) < 0)
@@ -274,7 +276,7 @@ static int alarm_line(const struct fb_alarm *a, void *ctx)
 
 static int review_alarms(struct fb_store *s, int argc, char **argv)
 {
-	struct rv r = {s, 0, 0, NULL, 0, ""};
+	struct rv r = {s, 0, 0, NULL, 0, "", NULL};
 	struct fb_error err = {0};
 
 	if (fb_alarm_list(s, has_flag(argc, argv, "--all"), alarm_line, &r, &err) < 0)
@@ -316,12 +318,21 @@ static int device_line(const struct fb_device_stat *d, void *ctx)
 	printf(_("\n  records %lld, new since the last review %lld, last change %s, open alarms %lld\n"),
 	       (long long)d->records, (long long)d->since_review, t, (long long)d->alarms);
 	printf(_("  operators: %s\n"), d->authors);
+	if (r->sync) {
+		char label[128], team[128], t2[48];
+		int64_t ms = 0;
+		struct fb_error err = {0};
+		if (fb_sync_device_info(r->sync, d->device, label, sizeof label, team, sizeof team, &ms, &err) == 0) {
+			fb_clock_format_ms(t2, sizeof t2, ms);
+			printf(_("  label %s, team %s, last sync that reached here %s\n"), label, team, t2);
+		}
+	}
 	return 0;
 }
 
 static int review_devices(struct fb_store *s, int argc, char **argv)
 {
-	struct rv r = {s, 0, 0, NULL, 0, ""};
+	struct rv r = {s, 0, 0, NULL, 0, "", NULL};
 	struct fb_error err = {0};
 	int64_t mark = 0;
 
@@ -335,8 +346,15 @@ static int review_devices(struct fb_store *s, int argc, char **argv)
 		printf("%s\n", _("last review: never"));
 	printf(_("this computer: device %s, label %s, team %s\n\n"), fb_store_device(s), fb_store_label(s),
 	       fb_store_team(s));
-	if (fb_review_devices(s, device_line, &r, &err) < 0)
+	if (fb_sync_open(&r.sync, s, &err) < 0) { /* a sync running now: no labels, no teams */
+		r.sync = NULL;
+		fb_error_clear(&err);
+	}
+	if (fb_review_devices(s, device_line, &r, &err) < 0) {
+		fb_sync_free(r.sync);
 		return cli_fail(&err);
+	}
+	fb_sync_free(r.sync);
 	if (has_flag(argc, argv, "--mark")) {
 		if (fb_review_mark_set(s, &err) < 0)
 			return cli_fail(&err);

@@ -14,6 +14,7 @@
 #include "fieldbook/clock.h"
 #include "fieldbook/i18n.h"
 #include "fieldbook/review.h"
+#include "fieldbook/sync.h"
 #include "fieldbook/value.h"
 #include "tui.h"
 
@@ -41,6 +42,7 @@ struct review {
 	size_t n, cap;
 	int count[NQUEUES];
 	int sel, top;
+	struct fb_sync *sync; /* devices queue: labels and teams, while reloading */
 	/* the picker of a conflict's values */
 	struct fb_choice *choices;
 	struct fb_field pick_field;
@@ -210,6 +212,16 @@ static int add_device(const struct fb_device_stat *d, void *ctx)
 	    (long long)d->records, (long long)d->since_review, t, (long long)d->alarms);
 	cat(&it->detail, _("device %s%s\noperators: %s\n"), d->device,
 	    strcmp(d->device, fb_store_device(r->t->store)) ? "" : _(" (this computer)"), d->authors);
+	if (r->sync) {
+		char label[128], team[128];
+		int64_t ms = 0;
+		struct fb_error err = {0};
+		if (fb_sync_device_info(r->sync, d->device, label, sizeof label, team, sizeof team, &ms, &err) == 0) {
+			fb_clock_format_ms(t, sizeof t, ms);
+			cat(&it->detail, _("label %s, team %s\nlast sync that reached here: %s\n"), label, team, t);
+			cat(&it->line, "  %s", team);
+		}
+	}
 	return 0;
 }
 
@@ -220,11 +232,17 @@ static void reload(struct review *r)
 
 	items_clear(r);
 	memset(r->count, 0, sizeof r->count);
+	if (r->queue == Q_DEVICES && fb_sync_open(&r->sync, r->t->store, &err) < 0) {
+		r->sync = NULL; /* a sync running elsewhere: no labels or teams this time */
+		fb_error_clear(&err);
+	}
 	if (fb_review_conflicts(r->t->store, NULL, add_conflict, r, &err) < 0 ||
 	    fb_review_duplicates(r->t->store, add_dup, r, &err) < 0 ||
 	    fb_alarm_list(r->t->store, 0, add_alarm, r, &err) < 0 ||
 	    fb_review_devices(r->t->store, add_device, r, &err) < 0)
 		tui_message(r->t, 1, "%s", err.message);
+	fb_sync_free(r->sync);
+	r->sync = NULL;
 	if (r->queue == Q_DEVICES && fb_review_mark_get(r->t->store, &mark, &err) == 0) {
 		struct item *it = item_new(r);
 		char t[48];

@@ -136,4 +136,10 @@ int fb_sync_publish(struct fb_sync *sync, char *tree_hex, int *committed, struct
  * computer's refs/heads/main, 0 when not, <0 on error. */
 int fb_sync_main_pushed(struct fb_sync *sync, const char *remote, struct fb_error *err);
 
+/* The label and team of device's device.txt and the time of the newest commit of its branch
+ * here (its last change that reached this computer, ms); FB_ENOTFOUND when none has.
+ * Strings are cut to their capacity. */
+int fb_sync_device_info(struct fb_sync *sync, const char *device, char *label, size_t lcap, char *team,
+			size_t tcap, int64_t *last_ms, struct fb_error *err);
+
 #endif

@@ -117,6 +117,8 @@ b add person name=周八 occupation=courier > /dev/null
 syncall
 like "one new record since the mark" "$(a review devices)" "new since the last review 1"
 like "operators per device" "$(a review devices)" "operators: 小李"
+like "the other laptop's label and team from its data" "$(a review devices | grep -A3 "^$bdev")" "label gate-2, team 西区二队, last sync that reached here 20"
+like "teams on the review screen's devices queue" "$(FIELDBOOK_HOME=$T/a FIELDBOOK_CONFIG=$T/ca "$FB" screen --keys 'R4<Dump>')" "西区二队"
 
 # ---- catalogues: published on one laptop, offered by the other's form
 like "built-in services while none is published" "$(b catalogue service)" "技能培训 .*built-in"
