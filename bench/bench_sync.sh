@@ -9,6 +9,8 @@
 #   - first sync of a new laptop from 1M ops (fetch + ingest, split by polling for the
 #     staging ref), against `git fetch` of the same refs: budget under 60 s;
 #   - a laptop relaying those 1M ops to an empty USB stick, against `git push`;
+#   - the same over smart HTTP (lighttpd + git http-backend on 127.0.0.1): relaying them
+#     to an empty server (push), and a new laptop fetching them, against git;
 #   - repository sizes (git count-objects: as fieldbook fetched and pushed them, after
 #     git gc, as git pushed them) against the zlib-compressed size of the change files.
 # Data: the 1M-record store of bench/run (build/bench/store, ~10M ops of a generator
@@ -157,6 +159,41 @@ t0=$(ms)
 git -C "$lap/repo.git" push -q "$tmp/gitstick.git" 'refs/heads/dev/*:refs/heads/dev/*'
 t_gitrelay=$(($(ms) - t0))
 
+# over smart HTTP (lighttpd + git http-backend on 127.0.0.1, tests/servers/lib.sh): the laptop
+# relays the 1M ops to an empty server (a push: libgit2 builds the pack on this side), vs
+# git push; then a new laptop fetches them (until its staging ref appears; the ingest is
+# the same as above and is not waited for), vs git fetch.  NOHTTP=1 leaves this out.
+t_hpush=- t_ghpush=- t_hfetch=- t_ghfetch=-
+if [ -z "${NOHTTP:-}" ] && command -v lighttpd > /dev/null; then
+	. tests/servers/lib.sh
+	trap 'servers_stop_all; rm -rf "$tmp"' EXIT
+	server_bare_repo "$tmp/srv/hq.git" && server_bare_repo "$tmp/srv/githq.git"
+	http_start "$tmp/http" "$tmp/srv"
+	(umask 077 && printf '%s\n' "$HTTP_TOKEN" > "$tmp/token")
+	fbin "$lap" remote add hq "$HTTP_URL/hq.git" --token-file "$tmp/token" > /dev/null
+	t0=$(ms)
+	fbin "$lap" sync hq > /dev/null
+	t_hpush=$(($(ms) - t0))
+	t0=$(ms)
+	git -C "$lap/repo.git" push -q "http://fieldbook:$HTTP_TOKEN@127.0.0.1:$HTTP_PORT/githq.git" 'refs/heads/dev/*:refs/heads/dev/*'
+	t_ghpush=$(($(ms) - t0))
+	lap3=$tmp/laptop3
+	fbin "$lap3" init --device-label laptop3 > /dev/null
+	fbin "$lap3" remote add hq "$HTTP_URL/hq.git" --token-file "$tmp/token" > /dev/null
+	t0=$(ms)
+	fbin "$lap3" sync hq > /dev/null 2>&1 &
+	pid=$!
+	while [ ! -f "$lap3/repo.git/refs/fieldbook/staging/hq/dev/$gen" ] && kill -0 "$pid" 2> /dev/null; do sleep 0.02; done
+	t_hfetch=$(($(ms) - t0))
+	{ kill -KILL "$pid"; wait "$pid"; } 2> /dev/null || :
+	rm -rf "$lap3"
+	git init -q --bare "$tmp/githttp.git"
+	t0=$(ms)
+	git -C "$tmp/githttp.git" fetch -q "http://fieldbook:$HTTP_TOKEN@127.0.0.1:$HTTP_PORT/hq.git" 'refs/heads/*:refs/heads/*'
+	t_ghfetch=$(($(ms) - t0))
+	http_stop
+fi
+
 # ingest alone: git fetch brings the branches, fb_sync_ingest applies them
 lap2=$tmp/laptop2
 fbin "$lap2" init --device-label laptop2 > /dev/null
@@ -288,6 +325,14 @@ row "... of which ingest" "$(awk -v t="$((t_first - t_fetch))" 'BEGIN {printf "%
 row "relay 1M ops to an empty USB stick (push)" "$(awk -v t="$t_relay" 'BEGIN {printf "%.1f s", t / 1000}')" \
 	"$(awk -v t="$t_gitrelay" 'BEGIN {printf "%.1f s git push", t / 1000}')" \
 	"$(awk -v a="$t_relay" -v b="$t_gitrelay" 'BEGIN {printf "%.2fx", a / b}')" ""
+if [ "$t_hpush" != - ]; then
+	row "relay 1M ops to an http server (push)" "$(awk -v t="$t_hpush" 'BEGIN {printf "%.1f s", t / 1000}')" \
+		"$(awk -v t="$t_ghpush" 'BEGIN {printf "%.1f s git push", t / 1000}')" \
+		"$(awk -v a="$t_hpush" -v b="$t_ghpush" 'BEGIN {printf "%.2fx", a / b}')" ""
+	row "fetch of 1M ops from an http server" "$(awk -v t="$t_hfetch" 'BEGIN {printf "%.1f s", t / 1000}')" \
+		"$(awk -v t="$t_ghfetch" 'BEGIN {printf "%.1f s git fetch", t / 1000}')" \
+		"$(awk -v a="$t_hfetch" -v b="$t_ghfetch" 'BEGIN {printf "%.2fx", a / b}')" ""
+fi
 zrow() { # zrow WHAT KIB ZBYTES
 	row "$1" "$(mib "$2")" "$(mib $(($3 / 1024))) zlib" "$(awk -v a="$2" -v b="$3" 'BEGIN {printf "%.2fx", a * 1024 / b}')" ""
 }

@@ -73,6 +73,15 @@ static void test_seal(void)
 	snprintf(path, sizeof path, "%s/repo.git", fb_store_dir(s));
 	TAP_OK(stat(path, &sb) == 0 && (sb.st_mode & 077) == 0, "repo.git is private (0700)");
 	TAP_OK(git_repository_open(&repo, path) == 0 && git_repository_is_bare(repo), "it is a bare repository");
+	{ /* libgit2 1.5 reads its big-file threshold from pack.deltaCacheSize: 1 = no delta search */
+		git_config *cfg = NULL;
+		int64_t v1 = 0, v2 = 0;
+		TAP_OK(git_repository_config_snapshot(&cfg, repo) == 0 &&
+			       git_config_get_int64(&v1, cfg, "pack.deltaCacheSize") == 0 &&
+			       git_config_get_int64(&v2, cfg, "pack.bigFileThreshold") == 0 && v1 == 1 && v2 == 1,
+		       "packs libgit2 builds from it search no deltas (pack.deltaCacheSize = 1)");
+		git_config_free(cfg);
+	}
 	TAP_OK(fb_sync_seal(sy, &st, &err) == 0 && st.ops_sealed == 0, "sealing nothing is fine");
 	tip = tip_of(s, fb_store_device(s));
 	TAP_OK(git_oid_is_zero(&tip), "no branch before the first seal");
