@@ -14,7 +14,7 @@ static const struct {
 	{CTX_GLOBAL, N_("Everywhere")},  {CTX_HOME, N_("Home")},     {CTX_LIST, N_("Lists")},
 	{CTX_RECORD, N_("Record")},      {CTX_HISTORY, N_("History")}, {CTX_FORM, N_("Forms")},
 	{CTX_PICKER, N_("Choice lists")}, {CTX_PROMPT, N_("Questions")}, {CTX_SYNC, N_("Sync")},
-	{CTX_REVIEW, N_("Review")},
+	{CTX_REVIEW, N_("Review")},      {CTX_REPORT, N_("Report")},
 };
 
 struct help {

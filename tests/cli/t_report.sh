@@ -52,6 +52,9 @@ like "--by occupation: the consultation of the merged duplicate counts under the
 out=$(LANGUAGE=zh_CN $FB report --year 2025)
 like "Chinese labels" "$out" '^  新入会会员 +2 +1 '
 like "Chinese choice labels" "$out" '^    外卖骑手 +1 '
+like "Chinese title" "$out" '^报表 2025-01-01 至 2025-12-31'
+like "Chinese column heads" "$out" '^会员发展 +本期 +上期 +变化 +增长率$'
+
 w1=$(printf '%s\n' "$out" | grep '^  新入会会员 ' | head -1)
 w2=$(printf '%s\n' "$out" | grep '^  法律咨询 ' | head -1)
 is "rows line up by terminal columns" "$(printf '%s' "$w1" | wc -L)" "$(printf '%s' "$w2" | wc -L)"
