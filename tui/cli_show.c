@@ -10,6 +10,7 @@
 #include "fieldbook/audit.h"
 #include "fieldbook/i18n.h"
 #include "fieldbook/kvarg.h"
+#include "fieldbook/review.h"
 #include "fieldbook/role.h"
 #include "fieldbook/text.h"
 
@@ -39,6 +40,27 @@ static void show_value_line(const struct fb_field_state *fs, int unmasked)
 			       fs->values[i].author, t, fs->values[i].op);
 			free(vi);
 		}
+}
+
+/* A reference to a person merged into another stands for the survivor (review.h). */
+static void show_merged_refs(struct fb_store *s, const struct fb_field_state *fs)
+{
+	const char *p = fs->values[0].value;
+	struct fb_error err = {0};
+
+	if (!fs->def || (fs->def->type != FB_T_REF && fs->def->type != FB_T_REFS) ||
+	    !strcmp(fs->name, "merged_into"))
+		return;
+	while (*p) {
+		char id[FB_ID_LEN + 1], to[FB_ID_LEN + 1];
+		size_t n = strcspn(p, ",");
+		snprintf(id, sizeof id, "%.*s", (int)(n < FB_ID_LEN ? n : FB_ID_LEN), p);
+		if (n == FB_ID_LEN && fb_record_follow(s, to, id, &err) == 0 && strcmp(to, id))
+			printf(_("      %s was merged into %s: it stands for that person\n"), id, to);
+		p += n;
+		if (*p == ',')
+			p++;
+	}
 }
 
 struct history_ctx {
@@ -147,6 +169,7 @@ int cmd_show(struct fb_store *s, int argc, char **argv)
 	putchar('\n');
 	for (j = 0; j < r->nfields; j++) {
 		show_value_line(&r->fields[j], unmasked && allow[j]);
+		show_merged_refs(s, &r->fields[j]);
 		if (!unmasked && r->fields[j].def && (r->fields[j].def->flags & FB_F_SENSITIVE))
 			hidden = 1;
 		if (unmasked && !allow[j])
