@@ -204,6 +204,12 @@ man: $(BUILD)/fieldbook
 	  /^\.\\" END KEYS/ { skip = 0 } !skip' build/keys.mdoc man/fieldbook.1 > build/fieldbook.1.new
 	@mv build/fieldbook.1.new man/fieldbook.1
 	@echo "man/fieldbook.1: KEYS section updated"
+	@MAN_KEYS_LANGUAGE=zh_CN scripts/man-keys $(BUILD)/fieldbook > build/keys.zh_CN.mdoc
+	@awk 'FNR == NR { keys = keys $$0 "\n"; next } \
+	  /^\.\\" BEGIN KEYS/ { print; printf "%s", keys; skip = 1; next } \
+	  /^\.\\" END KEYS/ { skip = 0 } !skip' build/keys.zh_CN.mdoc man/zh_CN/fieldbook.1 > build/fieldbook.zh_CN.1.new
+	@mv build/fieldbook.zh_CN.1.new man/zh_CN/fieldbook.1
+	@echo "man/zh_CN/fieldbook.1: KEYS section updated (in Chinese)"
 
 lint-man:
 	mandoc -Tlint -W warning $(MAN_PAGES)

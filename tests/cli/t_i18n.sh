@@ -81,4 +81,15 @@ mkdir -p "$T/share/locale" && cp -r "$(dirname "$FB")/locale/zh_CN" "$T/share/lo
 out=$(LANGUAGE=zh_CN "$T/bin/fieldbook" help 2>&1)
 like "an installed tree: bin/../share/locale is found" "$out" "添加一条记录"
 
+# The Chinese man page: clean, every command, and the keys the program has.
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+zhman=$ROOT/man/zh_CN/fieldbook.1
+ok "man/zh_CN/fieldbook.1 is clean under mandoc -Tlint" test -z "$(mandoc -Tlint -W warning "$zhman" 2>&1)"
+missing=
+for c in $("$FB" complete commands); do grep -q "^\.It Cm $c\b" "$zhman" || missing="$missing $c"; done
+is "man/zh_CN/fieldbook.1 documents every command" "$missing" ""
+want=$(MAN_KEYS_LANGUAGE=zh_CN "$ROOT/scripts/man-keys" "$FB" 2>&1)
+got=$(sed -n '/^\.\\" BEGIN KEYS/,/^\.\\" END KEYS/p' "$zhman" | sed '1d;$d')
+ok "man/zh_CN/fieldbook.1 KEYS match the action table in Chinese (make man updates them)" test "$want" = "$got"
+
 echo "1..$n"
