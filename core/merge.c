@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fieldbook/crypto.h"
 #include "fieldbook/i18n.h"
 #include "review_int.h"
 
@@ -221,12 +222,37 @@ static int rec_fields(struct fb_store *s, const char *rec, struct strs *out, str
 	return strs_collect(s, st, out, err);
 }
 
+/* Equal values of field: the same text, or two sealed values of the same plain text (the
+ * same ID-number tag, or equal once opened with the process's key ring). */
+static int same_value(const char *field, const char *a, const char *b)
+{
+	const char *ta, *tb;
+	char *pa = NULL, *pb = NULL;
+	int same;
+
+	if (!strcmp(a, b))
+		return 1;
+	if (!fb_crypto_is_sealed(a) || !fb_crypto_is_sealed(b))
+		return 0;
+	if ((ta = fb_crypto_sealed_tag(a)) && (tb = fb_crypto_sealed_tag(b)))
+		return !strncmp(ta, tb, FB_TAG_HEX);
+	if (!fb_crypto_ring() || fb_crypto_open(&pa, fb_crypto_ring(), field, a, NULL) < 0 ||
+	    fb_crypto_open(&pb, fb_crypto_ring(), field, b, NULL) < 0) {
+		fb_crypto_free_plain(pa);
+		return 0;
+	}
+	same = !strcmp(pa, pb);
+	fb_crypto_free_plain(pa);
+	fb_crypto_free_plain(pb);
+	return same;
+}
+
 static int has_value(const struct vis *v, const char *value)
 {
 	size_t i;
 
 	for (i = 0; i < v->n; i++)
-		if (!strcmp(v->v[i].value, value))
+		if (same_value(v->v[i].field, v->v[i].value, value))
 			return 1;
 	return 0;
 }
