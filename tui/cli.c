@@ -74,7 +74,7 @@ const struct cli_command cli_commands[] = {
 
 int cli_fail(const struct fb_error *err)
 {
-	fprintf(stderr, "fieldbook: %s\n", err->message[0] ? err->message : _("failed"));
+	fprintf(stderr, _("fieldbook: %s\n"), err->message[0] ? err->message : _("failed"));
 	return err->code == FB_EUSAGE ? CLI_USAGE : CLI_FAIL;
 }
 
@@ -83,7 +83,7 @@ int cli_usage(const char *cmd, const char *fmt, ...)
 	va_list ap;
 	const struct cli_command *c;
 
-	fputs("fieldbook: ", stderr);
+	fputs(_("fieldbook: "), stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);

@@ -284,7 +284,7 @@ static void progress_cb(const char *phase, uint64_t done, uint64_t total, uint64
 static void notify_cb(const char *msg, void *ctx)
 {
 	progress_clear();
-	fprintf(stderr, "fieldbook: %s\n", msg);
+	fprintf(stderr, _("fieldbook: %s\n"), msg);
 }
 
 static void print_outcome(const char *what, const struct fb_sync_stats *st)
