@@ -101,10 +101,25 @@ int fb_role_allows(struct fb_store *s, enum fb_action a, struct fb_error *err)
 			    s ? fb_store_operator(s) : "", fb_role_name(g_role));
 }
 
+/* The kind whose field table holds f. */
+static const struct fb_kind *kind_of(const struct fb_field *f)
+{
+	const struct fb_kind *k;
+	const struct fb_field *g;
+
+	for (k = fb_kinds; k->name; k++)
+		for (g = k->fields; g->name; g++)
+			if (g == f)
+				return k;
+	return NULL;
+}
+
 int fb_role_may_reveal(const struct fb_kind *k, const struct fb_field *f)
 {
 	if (!f)
 		return 0;
+	if (!k)
+		k = kind_of(f);
 	if (g_role == FB_ROLE_NONE || g_role == FB_ROLE_COORDINATOR)
 		return g_role == FB_ROLE_COORDINATOR || !fb_unlock_required();
 	if (!(f->flags & FB_F_SENSITIVE))

@@ -203,34 +203,15 @@ int cli_unmasked_export(struct fb_store *s, const char *what, const char *reason
 	return CLI_OK;
 }
 
-/* A field whose full value differs from what is shown by default. */
-static int maskable(const struct fb_field *f)
-{
-	return f && ((f->flags & (FB_F_SENSITIVE | FB_F_MASKED)) || f->type == FB_T_IDNUMBER);
-}
-
 int cli_reveal_fields(struct fb_store *s, const struct fb_record *r, const char *reason, int *allow)
 {
 	struct fb_error err = {0};
-	size_t j;
-	int audited = fb_audit_enabled(s);
+	int rc = fb_audit_reveal_record(s, r, reason, allow, &err);
 
-	if (audited && (!reason || !*reason)) {
+	if (rc == FB_EINVAL && !strcmp(err.field, "reason")) {
 		fprintf(stderr, _("fieldbook: give a reason for seeing full values: --reason TEXT (it is "
 				  "kept in the audit trail)\n"));
 		return CLI_USAGE;
 	}
-	for (j = 0; j < r->nfields; j++) {
-		const struct fb_field *f = r->fields[j].def;
-		allow[j] = 1;
-		if (!audited || !maskable(f) || !r->fields[j].nvalues)
-			continue;
-		if (!fb_role_may_reveal(r->kind, f)) {
-			allow[j] = 0;
-			continue;
-		}
-		if (fb_audit_add(s, FB_AUDIT_REVEAL, r->id, f->name, reason, &err) < 0)
-			return cli_fail(&err);
-	}
-	return CLI_OK;
+	return rc < 0 ? cli_fail(&err) : CLI_OK;
 }

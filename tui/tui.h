@@ -82,7 +82,8 @@ enum tui_action {
 	ACT_REPORT,
 	ACT_PERIOD_PREV,
 	ACT_PERIOD_NEXT,
-	ACT_PERIOD_UNIT
+	ACT_PERIOD_UNIT,
+	ACT_LOCK
 };
 
 struct tui_action_def {
@@ -198,6 +199,11 @@ void tui_record_open(struct tui *t, const char *id);
 void tui_form_open(struct tui *t, const struct fb_kind *kind, const char *edit_id,
 		   const struct fb_kv *prefill, size_t nprefill);
 void tui_help_open(struct tui *t);
+/* tui_lock.c: lock now (privacy mode), whether the lock screen is on top, and the key
+ * reader that locks after lock.idle seconds without a key. */
+void tui_lock(struct tui *t);
+int tui_is_locked(struct tui *t);
+int tui_getkey_idle(struct tui *t, wint_t *ch);
 /* The sync screen (tui_sync.c): the remotes of the configuration file, sync one or all,
  * write or read a bundle file. */
 void tui_sync_open(struct tui *t);

@@ -15,6 +15,7 @@
 
 #include "fieldbook/i18n.h"
 #include "fieldbook/text.h"
+#include "fieldbook/unlock.h"
 #include "tui.h"
 
 int tui_locale_ascii;
@@ -149,6 +150,10 @@ int tui_loop(struct tui *t)
 			tui_help_open(t);
 			continue;
 		}
+		if (a == ACT_LOCK) {
+			tui_lock(t);
+			continue;
+		}
 		t->top->ops->key(t, t->top, a, r == 1, ch);
 	}
 	return 0;
@@ -186,6 +191,8 @@ int tui_getkey(struct tui *t, wint_t *ch)
 
 	if (t->headless)
 		return tui_headless_next(t, ch);
+	if (fb_unlock_required())
+		return tui_getkey_idle(t, ch); /* privacy mode: the idle lock (tui_lock.c) */
 	r = get_wch(ch);
 
 	if (r == ERR)

@@ -20,9 +20,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fieldbook/audit.h"
 #include "fieldbook/clock.h"
 #include "fieldbook/i18n.h"
 #include "fieldbook/review.h"
+#include "fieldbook/role.h"
 #include "fieldbook/text.h"
 #include "fieldbook/value.h"
 #include "tui.h"
@@ -372,6 +374,9 @@ static char *value_display(struct fb_store *store, const struct fb_field *f, con
 		free(copy);
 		return out ? out : strdup("");
 	}
+	/* privacy mode: what the role may not see stays masked even when revealed (role.h) */
+	if (show == FB_SHOW_UNMASKED && f && !fb_role_may_reveal(NULL, f))
+		show = FB_SHOW_MASKED;
 	return fb_value_display(f, stored, show);
 }
 
@@ -853,6 +858,41 @@ static void note_done(struct tui *t, void *ctx, const char *text)
 
 static void history_open(struct tui *t, const char *id, const char *field, int show);
 
+/* Privacy mode: the reason given, one audit entry per field the role may see in full
+ * (audit.h), then the record screen shows them. */
+static void reveal_done(struct tui *t, void *ctx, const char *text)
+{
+	struct record_screen *d = ctx;
+	struct fb_record *r = NULL;
+	struct fb_error err = {0};
+	int *allow = NULL, denied = 0;
+	size_t j;
+
+	if (!text || !*text) {
+		tui_message(t, 0, "%s", _("Nothing revealed: a reason is needed"));
+		return;
+	}
+	if (fb_record_get(&r, t->store, d->id, &err) < 0 ||
+	    !(allow = calloc(r->nfields + 1, sizeof *allow)) ||
+	    fb_audit_reveal_record(t->store, r, text, allow, &err) < 0) {
+		tui_message(t, 1, "%s", err.message[0] ? err.message : _("out of memory"));
+		free(allow);
+		fb_record_free(r);
+		return;
+	}
+	for (j = 0; j < r->nfields; j++)
+		denied |= !allow[j];
+	free(allow);
+	fb_record_free(r);
+	d->show = FB_SHOW_UNMASKED;
+	if (denied)
+		tui_message(t, 0, _("Revealed (audited); some fields stay masked for the role %s"),
+			    fb_role_name(fb_role_current()));
+	else
+		tui_message(t, 0, _("Revealed and written to the audit trail (%s masks)"),
+			    tui_key_for(CTX_RECORD, ACT_REVEAL));
+}
+
 /* Moves down: through a tall item first, then to the next item, then past the last. */
 static void record_down(struct tui *t, struct record_screen *d)
 {
@@ -965,6 +1005,9 @@ static void record_key(struct tui *t, struct tui_screen *s, enum tui_action a, i
 		if (d->show == FB_SHOW_UNMASKED) {
 			d->show = FB_SHOW_MASKED;
 			tui_message(t, 0, "%s", _("Personal data masked again"));
+		} else if (fb_audit_enabled(t->store)) {
+			tui_prompt(t, _("Why do you need the full values? (kept in the audit trail)"), "",
+				   reveal_done, d);
 		} else {
 			d->show = FB_SHOW_UNMASKED;
 			tui_message(t, 0, _("Revealed on this screen only; look only when the work needs it (%s masks)"),
@@ -1026,6 +1069,7 @@ struct hop {
 
 struct history_screen {
 	char id[FB_ID_LEN + 1];
+	int may_reveal;        /* open mode, or revealed (and audited) on the record screen */
 	char start_field[64];  /* scroll to this field's header on the first draw */
 	int started;
 	int show;
@@ -1212,6 +1256,10 @@ static void history_key(struct tui *t, struct tui_screen *s, enum tui_action a, 
 		h->scroll = 0;
 		break;
 	case ACT_REVEAL:
+		if (h->show != FB_SHOW_UNMASKED && !h->may_reveal) {
+			tui_message(t, 0, "%s", _("Reveal on the record screen first: it asks the reason for the audit trail"));
+			break;
+		}
 		h->show = h->show == FB_SHOW_UNMASKED ? FB_SHOW_MASKED : FB_SHOW_UNMASKED;
 		if (h->show == FB_SHOW_UNMASKED)
 			tui_message(t, 0, _("Revealed on this screen only; look only when the work needs it (%s masks)"),
@@ -1264,6 +1312,7 @@ static void history_open(struct tui *t, const char *id, const char *field, int s
 	snprintf(h->id, sizeof h->id, "%s", id);
 	snprintf(h->start_field, sizeof h->start_field, "%s", field ? field : "");
 	h->show = show;
+	h->may_reveal = show == FB_SHOW_UNMASKED || !fb_audit_enabled(t->store);
 	if (fb_record_get(&r, t->store, id, &err) == 0) {
 		char *title = title_display(r->kind, r->title, show);
 		h->kind = r->kind;

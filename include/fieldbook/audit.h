@@ -24,6 +24,14 @@ struct fb_store;
 int fb_audit_add(struct fb_store *store, const char *action, const char *rec, const char *field,
 		 const char *why, struct fb_error *err);
 
+/* Revealing a record's full values: allow[j] (one per r->fields) is set to whether the
+ * role may see field j in full (role.h), and one reveal entry is written for each such
+ * field that has a value and is masked or hidden by default.  In privacy mode why is
+ * required (FB_EINVAL); in open mode everything is allowed and nothing written. */
+struct fb_record;
+int fb_audit_reveal_record(struct fb_store *store, const struct fb_record *r, const char *why, int *allow,
+			   struct fb_error *err);
+
 /* 1 when audit entries are written (privacy mode), 0 in open mode. */
 int fb_audit_enabled(struct fb_store *store);
 

@@ -60,8 +60,9 @@ void fb_role_set_current(enum fb_role role);
  * action, the operator's role and who may do it.  Always 0 in open mode. */
 int fb_role_allows(struct fb_store *store, enum fb_action a, struct fb_error *err);
 
-/* 1 when the current operator may see the full value of field (of kind), 0 if not.
- * Always 1 in open mode; the reveal itself must still be audited (audit.h). */
+/* 1 when the current operator may see the full value of field (of kind; NULL = the kind
+ * whose table holds field), 0 if not.  Always 1 in open mode; 0 in privacy mode while
+ * locked.  The reveal itself must still be audited (audit.h). */
 int fb_role_may_reveal(const struct fb_kind *kind, const struct fb_field *field);
 
 #endif
