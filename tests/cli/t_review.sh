@@ -146,6 +146,7 @@ like "a chosen site fills the field" "$out" "Site +\* 东区职工服务中心"
 out=$(FIELDBOOK_HOME=$T/a FIELDBOOK_CONFIG=$T/ca "$FB" screen --keys 'R<Dump><Tab><Dump>3<Dump>4<Dump>')
 like "R opens the review screen with its queues" "$out" "1 Conflicts \([0-9]+\) +2 Duplicates"
 like "the duplicates queue" "$out" "same ID number: 赵六"
+like "counted once shown" "$out" "2 Duplicates \(2\)"
 like "the alarms queue (none open)" "$out" "nothing to review here"
 like "the devices queue" "$out" "last review: "
 a edit "$p" hukou=北京
