@@ -28,65 +28,90 @@ static int collect(struct fb_store *s, const char *sql, const char *param, struc
 	return rc;
 }
 
-/* 1 if the space-separated list has word w. */
-static int has_word(const char *list, const char *w)
-{
-	size_t wl = strlen(w);
-	const char *p = list;
+#define BASE_MAX_HISTORY 4096 /* ops of one key walked for the common earlier value */
 
-	while ((p = strstr(p, w))) {
-		if ((p == list || p[-1] == ' ') && (p[wl] == ' ' || !p[wl]))
-			return 1;
-		p += wl;
-	}
-	return 0;
+static size_t hist_index(const struct vis *h, const char *id)
+{
+	size_t j;
+
+	for (j = 0; j < h->n; j++)
+		if (!strcmp(h->v[j].op, id))
+			return j;
+	return (size_t)-1;
 }
 
-/* The common earlier op of a field's visible ops: one that every pred names. */
-static int load_base(struct fb_store *s, const struct vis *v, struct vis *base, struct fb_error *err)
+/* Marks in seen every op of h that op j supersedes, directly or through others. */
+static void ancestors(const struct vis *h, size_t j, unsigned char *seen, size_t *stack)
 {
-	const char *p = v->n ? v->pred[0] : "";
-	sqlite3_stmt *st;
-	size_t i;
+	size_t top = 0;
+
+	stack[top++] = j;
+	while (top) {
+		const char *p = h->pred[stack[--top]];
+		char id[FB_OPID_MAX + 16];
+		while (next_word(&p, id, sizeof id)) {
+			size_t k = hist_index(h, id);
+			if (k != (size_t)-1 && !seen[k]) {
+				seen[k] = 1;
+				stack[top++] = k;
+			}
+		}
+	}
+}
+
+/* The common earlier value of a field's visible ops: the newest op of the key that every
+ * visible op supersedes, directly or through earlier edits (the value they all started
+ * from).  base gets a copy of it, or nothing. */
+static int load_base(struct fb_store *s, const char *rec, const char *field, const struct vis *v,
+		     struct vis *base, struct fb_error *err)
+{
+	struct vis h;
+	unsigned char *seen = NULL, *count = NULL;
+	size_t *stack = NULL, i, j;
+	int rc;
 
 	memset(base, 0, sizeof *base);
-	char id[FB_OPID_MAX + 16];
-
-	while (next_word(&p, id, sizeof id)) {
-		int ok = 1;
-		for (i = 1; i < v->n && ok; i++)
-			ok = has_word(v->pred[i], id);
-		if (!ok)
-			continue;
-		st = stmt(s, "SELECT id, field, value, author, device, pred, hlc FROM op WHERE id = ?1",
-			  err);
-		if (!st)
-			return FB_EDB;
-		sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			base->v = calloc(1, sizeof *base->v);
-			base->pred = calloc(1, sizeof *base->pred);
-			if (!base->v || !base->pred) {
-				sqlite3_reset(st);
-				free(base->v);
-				free(base->pred);
-				memset(base, 0, sizeof *base);
-				return fb_error_set(err, FB_ENOMEM, NULL, "out of memory");
+	if ((rc = vis_load_history(s, &h, rec, field, err)) < 0)
+		return rc;
+	if (h.n > BASE_MAX_HISTORY || !v->n)
+		goto cleanup;
+	seen = calloc(h.n + 1, 1);
+	count = calloc(h.n + 1, 1);
+	stack = calloc(h.n + 1, sizeof *stack);
+	if (!seen || !count || !stack) {
+		rc = fb_error_set(err, FB_ENOMEM, NULL, "out of memory");
+		goto cleanup;
+	}
+	for (i = 0; i < v->n; i++) {
+		size_t vi = hist_index(&h, v->v[i].op);
+		if (vi == (size_t)-1)
+			goto cleanup;
+		memset(seen, 0, h.n);
+		ancestors(&h, vi, seen, stack);
+		for (j = 0; j < h.n; j++)
+			count[j] = (unsigned char)(count[j] + (seen[j] && count[j] == i));
+	}
+	for (j = 0; j < h.n; j++) /* newest first */
+		if (count[j] == v->n && v->n < 256) {
+			if (!(base->v = calloc(1, sizeof *base->v)) || !(base->pred = calloc(1, sizeof *base->pred))) {
+				rc = fb_error_set(err, FB_ENOMEM, NULL, "out of memory");
+				break;
 			}
 			base->n = 1;
-			base->v->op = strdup((const char *)sqlite3_column_text(st, 0));
-			base->v->field = strdup((const char *)sqlite3_column_text(st, 1));
-			base->v->value = strdup((const char *)sqlite3_column_text(st, 2));
-			base->v->author = strdup((const char *)sqlite3_column_text(st, 3));
-			base->v->device = strdup((const char *)sqlite3_column_text(st, 4));
-			base->pred[0] = strdup((const char *)sqlite3_column_text(st, 5));
-			base->v->hlc = sqlite3_column_int64(st, 6);
-			sqlite3_reset(st);
-			return 0;
+			base->v[0] = h.v[j];
+			base->pred[0] = h.pred[j];
+			memset(&h.v[j], 0, sizeof h.v[j]); /* moved to base */
+			h.pred[j] = NULL;
+			break;
 		}
-		sqlite3_reset(st);
-	}
-	return 0;
+cleanup:
+	free(seen);
+	free(count);
+	free(stack);
+	vis_free(&h); /* what moved to base is NULL there */
+	if (rc < 0)
+		vis_free(base);
+	return rc;
 }
 
 /* The delete(s) first, then the edits concurrent with them; stable otherwise. */
@@ -171,7 +196,7 @@ static int record_conflicts(struct fb_store *s, const char *rec,
 		memset(&base, 0, sizeof base);
 		if (i == fields.n)
 			deletes_first(&v);
-		else if ((rc = load_base(s, &v, &base, err)) < 0) {
+		else if ((rc = load_base(s, rec, fields.v[i], &v, &base, err)) < 0) {
 			vis_free(&v);
 			break;
 		}

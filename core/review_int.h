@@ -52,6 +52,9 @@ struct vis {
 };
 int vis_load(struct fb_store *s, struct vis *out, const char *rec, const char *field,
 	     struct fb_error *err);
+/* Every op of one key (visible or not), newest first: its history. */
+int vis_load_history(struct fb_store *s, struct vis *out, const char *rec, const char *field,
+		     struct fb_error *err);
 void vis_free(struct vis *v);
 /* Space-separated sorted ids of the ops of v (those whose field is field, if not NULL). */
 char *vis_ids(const struct vis *v, const char *field);

@@ -127,15 +127,20 @@ static char *col(sqlite3_stmt *st, int i)
 	return strdup(t ? (const char *)t : "");
 }
 
-int vis_load(struct fb_store *s, struct vis *out, const char *rec, const char *field,
-	     struct fb_error *err)
+static int load_ops(struct fb_store *s, struct vis *out, const char *rec, const char *field, int all,
+		    struct fb_error *err)
 {
 	sqlite3_stmt *st;
 	size_t cap = 0;
 	int r, rc = 0;
 
 	memset(out, 0, sizeof *out);
-	if (field) {
+	if (all) {
+		st = stmt(s, "SELECT id, field, value, author, device, pred, hlc FROM op"
+			     " WHERE rec = ?1 AND field = ?2"
+			     " ORDER BY hlc DESC, device DESC, seq DESC, idx DESC",
+			  err);
+	} else if (field) {
 		st = stmt(s, "SELECT id, field, value, author, device, pred, hlc FROM op"
 			     " WHERE rec = ?1 AND field = ?2 AND " OP_VISIBLE
 			     " ORDER BY hlc DESC, device DESC, seq DESC, idx DESC",
@@ -187,6 +192,18 @@ int vis_load(struct fb_store *s, struct vis *out, const char *rec, const char *f
 	if (rc < 0)
 		vis_free(out);
 	return rc;
+}
+
+int vis_load(struct fb_store *s, struct vis *out, const char *rec, const char *field,
+	     struct fb_error *err)
+{
+	return load_ops(s, out, rec, field, 0, err);
+}
+
+int vis_load_history(struct fb_store *s, struct vis *out, const char *rec, const char *field,
+		     struct fb_error *err)
+{
+	return load_ops(s, out, rec, field, 1, err);
 }
 
 static int cmp_str(const void *a, const void *b)

@@ -172,6 +172,19 @@ int main(void)
 	fb_record_free(r);
 	r = NULL;
 
+	/* the common earlier value through a chain: one side edited twice */
+	test_edit(a, p, "hukou", "甲地", &err);
+	sync2(a, b);
+	test_edit(a, p, "hukou", "乙地", &err);
+	test_edit(a, p, "hukou", "丙地", &err);
+	test_edit(b, p, "hukou", "丁地", &err);
+	sync2(a, b);
+	sn = conflicts_of(b, p);
+	TAP_STREQ(sn.base, "甲地", "the earlier value is found through the other side's edits");
+	rc = fb_review_pick(b, p, "hukou", sn.op1, &err);
+	sync2(a, b);
+	TAP_OK(rc == 0 && conflicts_of(a, NULL).n == 0, "resolved");
+
 	/* ---- delete/edit conflicts: restore, and keep deleted */
 	test_add(a, d1, "person", &err, "name", "李四", "occupation", "courier", "employer", "甲公司", NULL);
 	test_add(a, d2, "person", &err, "name", "王五", "occupation", "courier", NULL);
