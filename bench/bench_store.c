@@ -1476,7 +1476,7 @@ int main(int argc, char **argv)
 		int64_t live = 0, ops = 0, fb_size, raw_size;
 		sqlite3 *ro = NULL;
 		sqlite3_stmt *st;
-		char wal[4300];
+		char wal[4300], state_path[4300];
 
 		fb_count(s, "person", &live, &err);
 		if (sqlite3_open_v2(db_path, &ro, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
@@ -1487,7 +1487,9 @@ int main(int argc, char **argv)
 		}
 		sqlite3_close(ro);
 		snprintf(wal, sizeof wal, "%s-wal", db_path);
-		fb_size = file_size(db_path);
+		/* the op log and the derived state (fieldbook-state.db beside it) */
+		snprintf(state_path, sizeof state_path, "%.4000s/fieldbook-state.db", dir);
+		fb_size = file_size(db_path) + file_size(state_path);
 		raw_size = file_size(raw_path);
 		snprintf(buf, sizeof buf, "%s", fmt_bytes(fb_size));
 		snprintf(ref, sizeof ref, "%s", fmt_bytes(raw_size));
@@ -1495,7 +1497,7 @@ int main(int argc, char **argv)
 			char b2[64];
 			snprintf(b2, sizeof b2, "%.1fx raw; %s B/record", (double)fb_size / (double)raw_size,
 				 grp(fb_size / (live ? live : 1)));
-			add_row("database file size", buf, ref, b2, "info");
+			add_row("database files' size", buf, ref, b2, "info");
 		}
 		snprintf(buf, sizeof buf, "%s live", grp(live));
 		snprintf(ref, sizeof ref, "%s rows", grp(raw_count(raw_path)));
@@ -1504,7 +1506,9 @@ int main(int argc, char **argv)
 			snprintf(b2, sizeof b2, "%s ops", grp(ops));
 			add_row("person records", buf, ref, b2, live == (int64_t)n ? "info" : "WRONG count");
 		}
-		add_note("WAL file after the run: %s", fmt_bytes(file_size(wal)));
+		add_note("op log %s, derived state %s; WAL files after the run: %s and %s",
+			 fmt_bytes(file_size(db_path)), fmt_bytes(file_size(state_path)),
+			 fmt_bytes(file_size(wal)), fmt_bytes(file_size(strcat(state_path, "-wal"))));
 	}
 
 	fb_store_free(s);

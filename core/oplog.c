@@ -132,6 +132,15 @@ static int aop_cmp_key(const void *pa, const void *pb)
 	return c;
 }
 
+/* Id order, then batch order. */
+static int aop_cmp_id(const void *pa, const void *pb)
+{
+	const struct aop *a = pa, *b = pb;
+	int c = strcmp(a->op->id, b->op->id);
+
+	return c ? c : a->order < b->order ? -1 : a->order > b->order;
+}
+
 /* Inserts one op into the op log; *n gets its arrival number, 0 when it was already known
  * (identical: skipped).  The same id with other content is FB_ECORRUPT. */
 static int insert_op(struct fb_store *s, const struct aop *a, int64_t *n, struct fb_error *err)
@@ -915,16 +924,25 @@ int oplog_apply(struct fb_store *s, const struct fb_op *ops, size_t n, size_t *a
 	    (need == 1 && (rc = catch_up(s, state_at, maxn, err)) < 0) ||
 	    (need == 2 && (rc = oplog_rebuild_in_tx(s, err)) < 0))
 		goto cleanup;
+	/* In id order (the same id twice: batch order), so the id index is written in runs
+	 * rather than at random places. */
+	for (i = 0; i < n; i++)
+		if ((rc = aop_init(&fresh[i], &ops[i], i, err)) < 0)
+			goto cleanup;
+	if (n > 1)
+		qsort(fresh, n, sizeof *fresh, aop_cmp_id);
 	for (i = 0; i < n; i++) {
-		if ((rc = aop_init(&fresh[count], &ops[i], count, err)) < 0 ||
-		    (rc = insert_op(s, &fresh[count], &n_op, err)) < 0)
+		const struct fb_op *op = fresh[i].op;
+		if ((rc = insert_op(s, &fresh[i], &n_op, err)) < 0)
 			goto cleanup;
 		if (!n_op)
 			continue;
+		fresh[count] = fresh[i];
+		fresh[count].order = count;
 		count++;
-		if (ops[i].hlc > newest)
-			newest = ops[i].hlc;
-		if (!strncmp(ops[i].id, s->device, FB_ID_LEN) && ops[i].id[FB_ID_LEN] == ':')
+		if (op->hlc > newest)
+			newest = op->hlc;
+		if (!strncmp(op->id, s->device, FB_ID_LEN) && op->id[FB_ID_LEN] == ':')
 			own++;
 		maxn = n_op;
 	}

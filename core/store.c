@@ -338,7 +338,7 @@ static int state_attach(struct fb_store *s, struct fb_error *err)
 		if (code == SQLITE_OK)
 			code = sqlite3_exec(s->db, "PRAGMA state.journal_mode=WAL;"
 						   "PRAGMA state.synchronous=NORMAL;"
-						   "PRAGMA state.cache_size=-64000;"
+						   "PRAGMA state.cache_size=-262144;"
 						   "PRAGMA state.journal_size_limit=67108864;",
 					    NULL, NULL, NULL);
 		if (code == SQLITE_OK)
@@ -403,7 +403,7 @@ static int open_db(struct fb_store **out, const char *dir, int create, struct fb
 	sqlite3_db_config(s->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
 	sqlite3_busy_timeout(s->db, 5000);
 	if ((rc = db_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-			     "PRAGMA foreign_keys=OFF; PRAGMA cache_size=-16000;"
+			     "PRAGMA foreign_keys=OFF; PRAGMA cache_size=-65536;"
 			     "PRAGMA journal_size_limit=16777216;",
 			  err)) < 0 ||
 	    (rc = db_exec(s, main_schema_sql, err)) < 0 || (rc = db_exec(s, temp_schema_sql, err)) < 0 ||
