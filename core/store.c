@@ -1,8 +1,10 @@
 /* store.c - opening, creating and configuring the SQLite store (core layer).
  *
- * Contract: the database is opened defensively (WAL, synchronous=FULL, busy_timeout,
+ * Contract: the database is opened defensively (WAL, busy_timeout,
  * SQLITE_DBCONFIG_DEFENSIVE, foreign keys unused: no constraint may make a remote op
- * fail); the data directory is 0700 and the database files 0600. */
+ * fail); the op log (fieldbook.db) with synchronous=FULL, the derived state
+ * (fieldbook-state.db, attached as "state") with synchronous=NORMAL and brought up to
+ * date from the op log on open; the data directory is 0700 and the database files 0600. */
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>

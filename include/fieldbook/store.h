@@ -12,9 +12,12 @@
  * System fields: "_exists" ("1" create, "0" delete) and "merged_into" (a person merged
  * into another).  Every other field is defined by schema.h.
  *
- * Durability: every write is one BEGIN IMMEDIATE transaction in WAL mode with
- * synchronous=FULL; when a write function returns 0 the change survives kill -9 and
- * power loss. */
+ * Durability: every write is one BEGIN IMMEDIATE transaction in WAL mode; the ops are in
+ * DIR/fieldbook.db (synchronous=FULL), so when a write function returns 0 the change
+ * survives kill -9 and power loss.  Everything derived from the ops (tables record,
+ * field, ident, kind_count, search_doc, search_fts, superseded) is in
+ * DIR/fieldbook-state.db, attached as "state" and not synced per save: opening brings it
+ * up to date from the ops (or rebuilds it) when a crash left it behind. */
 #ifndef FIELDBOOK_STORE_H
 #define FIELDBOOK_STORE_H
 
