@@ -2,13 +2,14 @@
  * include/fieldbook/import.h.
  *
  * Validation is record.c's (record_add_tx, record_edit_tx): this file only maps columns,
- * upgrades legacy ID numbers, matches people by their normalised ID number (the same
- * field filter `fieldbook list person id_number=...` uses) and keeps every row in its own
- * savepoint inside one transaction, so a rejected row leaves no trace. */
+ * upgrades legacy ID numbers, matches people by their normalised ID number (search's
+ * identity match: the ident key, or the keyed tag of a sealed number) and keeps every row
+ * in its own savepoint inside one transaction, so a rejected row leaves no trace. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "fieldbook/clock.h"
+#include "fieldbook/crypto.h"
 #include "fieldbook/csv.h"
 #include "fieldbook/i18n.h"
 #include "fieldbook/import.h"
@@ -127,26 +128,34 @@ static int take_match(const struct fb_row *row, void *ctx)
 {
 	struct match *m = ctx;
 
+	if (!row->match || strcmp(row->match, "id_number") || strcmp(row->kind, "person"))
+		return 0;
 	snprintf(m->id, sizeof m->id, "%s", row->id);
 	m->found = 1;
 	return 1;
 }
 
-/* The live person with the row's ID number, if any. */
+/* The live person with the row's ID number, if any: search's identity match (the ident
+ * key of the number, or its keyed tag when ID numbers are sealed). */
 static int find_person(struct importer *im, const char *id_number, struct match *m,
 		       struct fb_error *err)
 {
-	struct fb_kv filter = {"id_number", id_number};
-	struct fb_list_query q = {0};
 	int rc;
 
 	memset(m, 0, sizeof *m);
-	q.kind = "person";
-	q.filters = &filter;
-	q.nfilters = 1;
-	q.limit = 1;
-	rc = fb_list(im->s, &q, take_match, m, err);
+	rc = fb_search(im->s, id_number, "person", 0, 5, take_match, m, err);
 	return rc < 0 ? rc : 0;
+}
+
+/* The plain text of a stored value (sealed values opened when the key is loaded); *tmp
+ * gets what to free. */
+static const char *plain_value(const struct fb_field *f, const char *stored, char **tmp)
+{
+	*tmp = NULL;
+	if (stored && fb_crypto_is_sealed(stored) &&
+	    fb_crypto_open(tmp, fb_crypto_ring(), f->name, stored, NULL) == 0)
+		return *tmp;
+	return stored;
 }
 
 /* Fills the empty fields of the matched record from the row; counts kept values. */
@@ -165,18 +174,21 @@ static int fill_matched(struct importer *im, const char *rec_id, const struct fb
 		return rc;
 	for (i = 0; i < n; i++) {
 		const struct fb_field *f = fb_field_find(im->kind, kvs[i].field);
-		const char *have = f ? fb_record_value(rec, f->name) : NULL;
-		char *v = NULL;
+		char *v = NULL, *tmp = NULL;
+		const char *have;
 		if (!f || (f->flags & FB_F_DERIVED))
 			continue;
+		have = plain_value(f, fb_record_value(rec, f->name), &tmp);
 		if (!have || !*have) {
 			fill[nfill++] = kvs[i];
-			continue;
+		} else {
+			rc = fb_value_parse(&v, f, kvs[i].value, today, NULL);
+			if ((rc == 0 || rc == FB_EWARN) && v && strcmp(v, have))
+				im->res->kept++;
+			free(v);
 		}
-		rc = fb_value_parse(&v, f, kvs[i].value, today, NULL);
-		if ((rc == 0 || rc == FB_EWARN) && v && strcmp(v, have))
-			im->res->kept++;
-		free(v);
+		if (tmp)
+			fb_crypto_free_plain(tmp);
 	}
 	fb_record_free(rec);
 	if (nfill == 0)

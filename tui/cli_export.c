@@ -18,8 +18,10 @@
 #include <xlsxwriter.h>
 
 #include "cli.h"
+#include "fieldbook/audit.h"
 #include "fieldbook/export.h"
 #include "fieldbook/i18n.h"
+#include "fieldbook/role.h"
 
 /* ---- XLSX sink ---- */
 
@@ -271,8 +273,11 @@ int cmd_export(struct fb_store *s, int argc, char **argv)
 		return cli_usage("export", _("--xlsx needs a file name, not standard output"));
 	if (reason && !q.unmasked)
 		return cli_usage("export", _("--reason goes with --unmasked"));
-	/* Full values: the audit trail (include/fieldbook/audit.h) gets who, when, which kind
-	 * and why before any file is written, once the privacy layer is in. */
+	/* Full values: the role must allow it, and the audit trail gets who, when, which kind
+	 * and why before any file is written (audit.h; nothing is written in open mode). */
+	if (q.unmasked && (fb_role_allows(s, FB_ACT_EXPORT_UNMASKED, &err) < 0 ||
+			   fb_audit_add(s, FB_AUDIT_EXPORT_UNMASKED, NULL, k->name, reason, &err) < 0))
+		return cli_fail(&err);
 	if ((csv && export_to(s, &q, csv, 0, &rows, &err) < 0) ||
 	    (xlsx && export_to(s, &q, xlsx, 1, &rows, &err) < 0))
 		return cli_fail(&err);

@@ -250,6 +250,36 @@ like "... naming the option" "$(cat "$T/err")" "--from"
 is "unwritable directory: exit 1" "$(status $FB export person --csv /nonexistent/dir/x.csv)" "1"
 test ! -e /nonexistent/dir/x.csv.part
 ok "no partial file is left behind" test ! -e "$T/x.csv.part"
+# ---- privacy mode: sealed values are opened for the export, unmasked exports need the
+# role and a reason and are in the audit trail before the file is written
+unset XDG_RUNTIME_DIR FIELDBOOK_PASSPHRASE_FILE
+printf '%s\n' "导出测试的口令-2026" > "$T/coord.pass"
+printf '%s\n' "外展队的口令-8" > "$T/field.pass"
+chmod 600 "$T/coord.pass" "$T/field.pass"
+export FIELDBOOK_HOME=$T/priv FIELDBOOK_CONFIG=$T/priv.config
+$FB init --device-label p --operator 王协调 > /dev/null
+env FIELDBOOK_PASSPHRASE_FILE="$T/coord.pass" $FB key create > /dev/null
+export FIELDBOOK_PASSPHRASE_FILE=$T/coord.pass
+$FB add person name=张三 id_number=11010519491231002X mobile=13912345678 occupation=courier > /dev/null
+ok "privacy mode: masked export" $FB export person --csv "$T/pm.csv"
+like "... the sealed ID number opened and masked" "$(cat "$T/pm.csv")" "110\*{11}002X"
+unlike "... no sealed text in the file" "$(cat "$T/pm.csv")" "enc1:"
+is "unmasked without a reason: exit 1" "$(status $FB export person --unmasked --csv "$T/pu.csv")" "1"
+like "... asks for a reason" "$(cat "$T/err")" "reason"
+ok "... and writes no file" test ! -e "$T/pu.csv"
+ok "unmasked with a reason" $FB export person --unmasked --reason 月度上报 --xlsx "$T/pu.xlsx"
+like "the audit trail has the unmasked export of person" "$($FB list audit --format tsv)" "export_unmasked|unmasked export"
+like "... and why" "$($FB show "$($FB list audit --format tsv | sed -n 2p | cut -f1)")" "月度上报"
+is "the XLSX holds the full ID number" "$(python3 -c 'import sys,zipfile; print("11010519491231002X" in zipfile.ZipFile(sys.argv[1]).read("xl/worksheets/sheet1.xml").decode())' "$T/pu.xlsx")" "True"
+$FB key export "$T/field.key" --operator 李外展 --role field --passphrase-file "$T/field.pass" > /dev/null
+export FIELDBOOK_HOME=$T/priv2 FIELDBOOK_CONFIG=$T/priv2.config FIELDBOOK_PASSPHRASE_FILE=$T/field.pass
+$FB init --join "$T/field.key" --device-label f > /dev/null
+is "the field role may not export unmasked" "$(status $FB export person --unmasked --reason x --csv "$T/pf.csv")" "1"
+like "... and is told who may" "$(cat "$T/err")" "coordinator"
+ok "... no file" test ! -e "$T/pf.csv"
+unset FIELDBOOK_PASSPHRASE_FILE
+export FIELDBOOK_HOME=$T/data FIELDBOOK_CONFIG=$T/config
+
 ok "help export" $FB help export
 like "help names both formats" "$(cat "$T/out")" "--csv FILE \| --xlsx FILE"
 echo "1..$n"

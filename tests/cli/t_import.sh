@@ -68,5 +68,21 @@ ok "export again there" env FIELDBOOK_HOME="$T/data2" $FB export person --unmask
 # compare without the record id column, sorted (the update times differ)
 strip() { python3 -c 'import csv,sys; rows=list(csv.reader(open(sys.argv[1],encoding="utf-8-sig",newline=""))); print("\n".join(sorted("|".join(r[1:]) for r in rows[1:])))' "$1"; }
 is "same table after the round trip" "$(strip "$T/all2.csv")" "$(strip "$T/all.csv")"
+# ---- privacy mode: ID numbers are sealed, people are still matched (keyed tag)
+unset XDG_RUNTIME_DIR FIELDBOOK_PASSPHRASE_FILE
+printf '%s\n' "导入测试的口令-2026" > "$T/coord.pass"
+chmod 600 "$T/coord.pass"
+export FIELDBOOK_HOME=$T/priv FIELDBOOK_CONFIG=$T/priv.config
+$FB init --device-label p --operator 王协调 > /dev/null
+env FIELDBOOK_PASSPHRASE_FILE="$T/coord.pass" $FB key create > /dev/null
+export FIELDBOOK_PASSPHRASE_FILE=$T/coord.pass
+ok "privacy mode: import the roster" $FB import person "$T/roster.csv"
+ok "... again" $FB import person "$T/roster.csv"
+like "... every person matched by the sealed ID number" "$(cat "$T/out")" "2 rows: 0 added, 2 matched"
+is "two people, not four" "$($FB list person --format tsv | tail -n +2 | wc -l)" "2"
+unlike "the ID number is sealed in the database" "$(sqlite3 "$T/priv/fieldbook.db" "SELECT value FROM op WHERE field = 'id_number'")" "11010519491231002X"
+unset FIELDBOOK_PASSPHRASE_FILE
+export FIELDBOOK_HOME=$T/data FIELDBOOK_CONFIG=$T/config
+
 ok "help import" $FB help import
 echo "1..$n"
