@@ -13,6 +13,7 @@
 
 #include "fieldbook/crypto.h"
 #include "fieldbook/i18n.h"
+#include "fieldbook/role.h"
 #include "review_int.h"
 
 #define FOLLOW_MAX 16
@@ -266,6 +267,8 @@ int fb_merge(struct fb_store *s, const char *survivor, const char *duplicate, si
 	struct opw w = {0};
 	int rc;
 
+	if ((rc = fb_role_allows(s, FB_ACT_MERGE, err)) < 0) /* coordinators only (role.h) */
+		return rc;
 	if ((rc = db_begin(s, err)) < 0)
 		return rc;
 	if ((rc = live_person(s, survivor, sid, err)) < 0 || (rc = live_person(s, duplicate, did, err)) < 0)
@@ -330,6 +333,8 @@ int fb_unmerge(struct fb_store *s, const char *duplicate, struct fb_error *err)
 	size_t i, j;
 	int rc;
 
+	if ((rc = fb_role_allows(s, FB_ACT_MERGE, err)) < 0) /* coordinators only (role.h) */
+		return rc;
 	if ((rc = db_begin(s, err)) < 0)
 		return rc;
 	if ((rc = fb_record_resolve(s, did, duplicate, err)) < 0 ||

@@ -14,6 +14,7 @@
 #include "fieldbook/catalogue.h"
 #include "fieldbook/clock.h"
 #include "fieldbook/crypto.h"
+#include "fieldbook/role.h"
 #include "fieldbook/i18n.h"
 #include "fieldbook/validate.h"
 #include "fieldbook/value.h"
@@ -518,6 +519,8 @@ int fb_record_add(struct fb_store *s, char *out_id, const char *kind_name, const
 				    _("unknown kind '%s'; the kinds are person, visit, consultation, "
 				      "case, request, demand, assistance, note, site, service, team"),
 				    kind_name);
+	if (k->catalogue && (rc = fb_role_allows(s, FB_ACT_CATALOGUE, err)) < 0)
+		return rc; /* privacy mode: catalogues are the coordinators' (role.h) */
 	if ((rc = db_begin(s, err)) < 0)
 		return rc;
 	if ((rc = record_add_tx(s, out_id, k, kvs, n, ovr, novr, 0, err)) < 0) {
@@ -544,6 +547,8 @@ static int load_for_change(struct fb_store *s, const char *id, char *full, const
 				  _("record %s is an audit entry; audit entries can never be changed or "
 				    "deleted"),
 				  full);
+	else if (r->kind && r->kind->catalogue && fb_role_allows(s, FB_ACT_CATALOGUE, err) < 0)
+		rc = FB_EINVAL;
 	else if (!r->kind)
 		rc = fb_error_set(err, FB_EINVAL, "kind",
 				  _("record %s is of kind '%s', which this version of fieldbook does "

@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 
+#include "fieldbook/role.h"
 #include "fieldbook/store.h"
 
 /* Exit statuses of every command. */
@@ -84,6 +85,9 @@ int cli_passphrase(char *out, size_t cap, const char *file, const char *prompt);
 int cli_new_passphrase(char *out, size_t cap, const char *file, const char *who);
 /* Privacy mode: resumes the unlock session or unlocks with a passphrase before command. */
 int cli_unlock_gate(struct fb_store *s, const char *command);
+/* For commands that run locked (sync): unlocks now in privacy mode and checks the role
+ * allows a (role.h).  CLI_OK in open mode. */
+int cli_unlock_for_role(struct fb_store *s, enum fb_action a);
 /* Config lock.idle (seconds), default FB_IDLE_DEFAULT. */
 int64_t cli_idle_seconds(void);
 /* `init --join FILE`: opens the key file with its passphrase, then sets up dir with its

@@ -352,6 +352,8 @@ int cmd_sync(struct fb_store *s, int argc, char **argv)
 		else
 			a.only = argv[j];
 	}
+	if (publish && (rc = cli_unlock_for_role(s, FB_ACT_PUBLISH)) != CLI_OK)
+		return rc; /* privacy mode: coordinators publish (role.h) */
 	if (load_cfg(&cfg, path, sizeof path, &err) < 0)
 		return cli_fail(&err);
 	each_remote(cfg, collect_cb, &a);

@@ -215,3 +215,17 @@ int cli_reveal_fields(struct fb_store *s, const struct fb_record *r, const char 
 	}
 	return rc < 0 ? cli_fail(&err) : CLI_OK;
 }
+
+int cli_unlock_for_role(struct fb_store *s, enum fb_action a)
+{
+	struct fb_error err = {0};
+	int rc;
+
+	if (!s || !fb_privacy_mode(fb_store_dir(s)))
+		return CLI_OK;
+	if (!fb_unlocked() && fb_session_resume(s, &err) < 0 && (rc = unlock_with_passphrase(s)) != CLI_OK)
+		return rc;
+	if (fb_role_allows(s, a, &err) < 0)
+		return cli_fail(&err);
+	return CLI_OK;
+}

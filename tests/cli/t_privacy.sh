@@ -76,6 +76,13 @@ unlike "b: nor a consultation summary" "$($FB show $c --unmasked --reason 看看
 is "b: list --unmasked is for coordinators" "$(status $FB list person --unmasked --reason 导出)" 1
 like "... says so" "$(cat "$T/err")" "for coordinators; operator 李外展 has the role field"
 is "b: key export is for coordinators" "$(status $FB key export "$T/x.key" --operator x --role field --passphrase-file "$T/field.pass")" 1
+is "b: adding to a catalogue is for coordinators" "$(status $FB add site name=东门站点)" 1
+like "... says so" "$(cat "$T/err")" "catalogues.*for coordinators"
+p2=$($FB add person name=张三 occupation=courier)
+is "b: merging people is for coordinators" "$(status $FB review merge $p $p2)" 1
+like "... says so" "$(cat "$T/err")" "merging people is for coordinators"
+is "b: publishing is for coordinators" "$(status $FB sync --publish)" 1
+like "... says so" "$(cat "$T/err")" "publishing .* is for coordinators"
 a2=$($FB add assistance person=$p type=living amount=800 reason=$REASON)
 ok "b adds a hardship application (sealed with the key from the key file)" test -n "$a2"
 ok "b syncs again" $FB sync
@@ -99,6 +106,7 @@ like "... by whom and why" "$($FB show $(printf '%s\n' "$audit" | grep "	$c	summ
 is "an audit entry cannot be edited" "$(status $FB edit $(printf '%s\n' "$audit" | sed -n 2p | cut -f1) reason=x)" 1
 is "nor deleted" "$(status $FB delete $(printf '%s\n' "$audit" | sed -n 2p | cut -f1))" 1
 like "a reads b's hardship reason" "$($FB show $a2 --unmasked --reason 审批)" "$REASON"
+ok "the coordinator adds to a catalogue" $FB add site name=东门站点
 ok "list --unmasked by the coordinator (audited)" $FB list person --unmasked --reason 月度核对
 like "... writes an unmasked-export entry" "$($FB list audit --format tsv)" "unmasked export		person"
 ok "lock" $FB lock
