@@ -182,3 +182,8 @@ like "kept for the record" "$(a review alarms --all)" "acknowledged"
 status a review ack 999 > /dev/null
 like "an unknown alarm number is refused" "$(cat "$T/err")" "no alarm number 999"
 
+# laptop b now finds hq holding a history of its own id that it did not write
+b sync > /dev/null 2>&1
+out=$(b review alarms)
+like "the other laptop lists a cloned device id" "$out" "cloned-device"
+like "with what to do about it" "$out" "what to do: two computers share one device id"
