@@ -704,7 +704,8 @@ static int materialise(struct fb_store *s, struct aop *a, size_t n, struct fb_er
 	size_t i, j, k;
 	int rc = 0;
 
-	qsort(a, n, sizeof *a, aop_cmp_key);
+	if (n > 1)
+		qsort(a, n, sizeof *a, aop_cmp_key);
 	for (i = 0; i < n && rc == 0; i = j) {
 		int fresh = 0;
 		for (j = i + 1; j < n && !strcmp(a[j].op->rec, a[i].op->rec); j++)
