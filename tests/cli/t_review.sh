@@ -160,6 +160,33 @@ like "picking resolves it" "$out" "resolved; the decision syncs"
 syncall
 is "resolved from the screen, synced to the other laptop" "$(b review conflicts)" "no conflicts"
 
+# typing a new value from the screen; a delete/edit conflict; a merge from the screen
+a edit "$p" hukou=广州
+b edit "$p" hukou=深圳
+syncall
+out=$(FIELDBOOK_HOME=$T/a FIELDBOOK_CONFIG=$T/ca "$FB" screen --keys 'R<Enter>new<Enter>珠海<Enter><Dump>')
+like "a new value typed on the screen resolves the conflict" "$out" "resolved with the new value"
+like "the record has it" "$(a show "$p")" "hukou.*珠海"
+d3=$(a add person name=郑十 occupation=courier employer=己公司)
+syncall
+a delete "$d3"
+b edit "$d3" occupation=domestic
+syncall
+out=$(FIELDBOOK_HOME=$T/b FIELDBOOK_CONFIG=$T/cb "$FB" screen --keys 'R<Dump><Enter><Dump>restore<Enter><Dump>')
+like "the delete/edit conflict on the screen, with the deleted person's name" "$out" "郑十: deleted on one device, changed on another"
+like "offers keep deleted and restore" "$out" "keep it deleted"
+like "restored from the screen" "$out" "resolved; the decision syncs"
+like "the restored person is back with both" "$(b show "$d3")" "employer.*己公司"
+m3=$(a add person name=王十一 mobile=13600002222 occupation=courier)
+m4=$(b add person name=王十一 mobile=13600002222 occupation=courier)
+syncall
+# the queue: 赵六 (same ID number), then by mobile 136... (王十一) before 137... (孙七)
+out=$(FIELDBOOK_HOME=$T/a FIELDBOOK_CONFIG=$T/ca "$FB" screen --keys 'R2<Down><Dump><Enter>y<Dump>')
+like "the pair selected" "$out" "same name and mobile: 王十一"
+like "merged from the screen" "$out" "merged: [0-9]+ values copied"
+like "the second person now points to the first" "$(a show "$m4")" "merged into $m3"
+syncall
+
 # ---- alarms (last: laptop b cannot sync after this): a rewritten branch is quarantined
 # on the coordinator's laptop
 git clone -q "$T/hq.git" "$T/w" 2> /dev/null
