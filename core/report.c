@@ -1,10 +1,9 @@
 /* report.c - the coordinator's period report computed from the materialised tables
  * (core layer).
  *
- * One indexed statement per kind reads every live record of the period and of the
- * previous period (they are adjacent, so one range covers both) with the fields the
- * report needs, joined by primary key; the figures are summed here in one pass.  People
- * are many, so their pass is a hash join over sequential reads (report_people.c).  Which
+ * report_join.c reads every live record of the period and of the previous period (they
+ * are adjacent, so one range covers both) and the fields the report needs, by hash joins
+ * over sequential reads, and hands them to the sink here, which sums the figures.  Which
  * date places a record in a period:
  *   person        joined_on, or the day the record was created when joined_on is empty
  *                 (counted only when member_status is member, retained, transferred_out
@@ -12,8 +11,8 @@
  *   visit, consultation   date;   case   received_at;   assistance   paid_on;
  *   request, demand       the day the record was created (they have no date field).
  * Created days are local days of the record's first op (its HLC).  The statements are
- * checked by test_report.c to use indexes only (field_value, record_list and primary
- * keys), but for the one deliberate scan of the record table in report_people.c. */
+ * checked by test_report.c to use the field_value index, but for the one deliberate scan
+ * of the record table in report_join.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -189,7 +188,6 @@ struct run {
 	int64_t asof[2];                              /* the 15-day clock's day of each period */
 	struct acc acc[M_COUNT];
 	int nomem;
-	struct report_day_cache days; /* local days of creation HLCs */
 };
 
 static struct entry *entry_for(struct run *r, int m, const char *key)
@@ -269,7 +267,7 @@ static void add_multi(struct run *r, int m, const char *value, int p)
 	}
 }
 
-static int64_t to_int(const char *v)
+int64_t report_to_int(const char *v)
 {
 	int64_t n = 0;
 
@@ -299,11 +297,11 @@ static void add_items(struct run *r, const char *items, int p)
 				mul = c;
 		}
 		if (at)
-			fen = to_int(at + 1);
+			fen = report_to_int(at + 1);
 		else
 			at = end;
 		if (mul && mul < at) {
-			qty = to_int(mul + 2);
+			qty = report_to_int(mul + 2);
 		} else
 			mul = at;
 		if (mul > s && (size_t)(mul - s) < sizeof name) {
@@ -333,9 +331,9 @@ static int64_t items_total(const char *items)
 				mul = c;
 		}
 		if (mul && (!at || mul < at))
-			qty = to_int(mul + 2);
+			qty = report_to_int(mul + 2);
 		if (at)
-			total += qty * to_int(at + 1);
+			total += qty * report_to_int(at + 1);
 		s = *end ? end + 1 : end;
 	}
 	return total;
@@ -366,8 +364,7 @@ static void add_month(struct run *r, int m, int64_t day, int p)
 	add(r, m, key, p, 1);
 }
 
-/* HLC of local midnight starting day (a day number). */
-static int64_t day_hlc(int64_t day)
+int64_t report_day_hlc(int64_t day)
 {
 	struct tm tm = {0};
 	int y, m, d;
@@ -380,65 +377,7 @@ static int64_t day_hlc(int64_t day)
 	return ((int64_t)mktime(&tm) * 1000) << 16;
 }
 
-static const char *col(sqlite3_stmt *st, int i)
-{
-	return (const char *)sqlite3_column_text(st, i);
-}
-
-/* ---------------------------------------------------------------- one pass per kind */
-
-static const char sql_visit[] =
-	"SELECT d.value, r.status, ty.value, te.value, si.value, hc.value, it.value, co.value"
-	" FROM field d CROSS JOIN record r ON r.id = d.rec"
-	" LEFT JOIN field ty ON ty.rec = d.rec AND ty.name = 'type'"
-	" LEFT JOIN field te ON te.rec = d.rec AND te.name = 'team'"
-	" LEFT JOIN field si ON si.rec = d.rec AND si.name = 'site'"
-	" LEFT JOIN field hc ON hc.rec = d.rec AND hc.name = 'headcount'"
-	" LEFT JOIN field it ON it.rec = d.rec AND it.name = 'items'"
-	" LEFT JOIN field co ON co.rec = d.rec AND co.name = 'cost'"
-	" WHERE d.name = 'date' AND d.value BETWEEN ?1 AND ?2 AND r.kind = 'visit' AND r.live = 1";
-/* The occupation of the person a record names, following a merge to the survivor. */
-static const char sql_consultation[] =
-	"SELECT d.value, tp.value, ou.value, cl.value, oc.value"
-	" FROM field d CROSS JOIN record r ON r.id = d.rec"
-	" LEFT JOIN field tp ON tp.rec = d.rec AND tp.name = 'topics'"
-	" LEFT JOIN field ou ON ou.rec = d.rec AND ou.name = 'outcome'"
-	" LEFT JOIN field cl ON cl.rec = d.rec AND cl.name = 'claimed'"
-	" LEFT JOIN field pe ON pe.rec = d.rec AND pe.name = 'person'"
-	" LEFT JOIN record pr ON pr.id = pe.value"
-	" LEFT JOIN field oc ON oc.rec = coalesce(pr.merged_into, pe.value) AND oc.name = 'occupation'"
-	" WHERE d.name = 'date' AND d.value BETWEEN ?1 AND ?2 AND r.kind = 'consultation' AND r.live = 1";
-static const char sql_case[] =
-	"SELECT d.value, r.status, cl.value, ag.value, rc.value"
-	" FROM field d CROSS JOIN record r ON r.id = d.rec"
-	" LEFT JOIN field cl ON cl.rec = d.rec AND cl.name = 'claims'"
-	" LEFT JOIN field ag ON ag.rec = d.rec AND ag.name = 'agreed_amount'"
-	" LEFT JOIN field rc ON rc.rec = d.rec AND rc.name = 'recovered'"
-	" WHERE d.name = 'received_at' AND d.value BETWEEN ?1 AND ?2 AND r.kind = 'case' AND r.live = 1";
-static const char sql_request[] =
-	"SELECT r.created_hlc, r.status, sv.value, ra.value, oc.value FROM record r"
-	" LEFT JOIN field sv ON sv.rec = r.id AND sv.name = 'service'"
-	" LEFT JOIN field ra ON ra.rec = r.id AND ra.name = 'rating'"
-	" LEFT JOIN field rq ON rq.rec = r.id AND rq.name = 'requester'"
-	" LEFT JOIN record pr ON pr.id = rq.value"
-	" LEFT JOIN field oc ON oc.rec = coalesce(pr.merged_into, rq.value) AND oc.name = 'occupation'"
-	" WHERE r.kind = 'request' AND r.live = 1 AND r.updated_hlc >= ?1"
-	" AND r.created_hlc >= ?1 AND r.created_hlc < ?2";
-static const char sql_demand[] =
-	"SELECT r.created_hlc, r.status, ca.value, af.value FROM record r"
-	" LEFT JOIN field ca ON ca.rec = r.id AND ca.name = 'categories'"
-	" LEFT JOIN field af ON af.rec = r.id AND af.name = 'affected'"
-	" WHERE r.kind = 'demand' AND r.live = 1 AND r.updated_hlc >= ?1"
-	" AND r.created_hlc >= ?1 AND r.created_hlc < ?2";
-static const char sql_assistance[] =
-	"SELECT d.value, r.status, ty.value, am.value, oc.value"
-	" FROM field d CROSS JOIN record r ON r.id = d.rec"
-	" LEFT JOIN field ty ON ty.rec = d.rec AND ty.name = 'type'"
-	" LEFT JOIN field am ON am.rec = d.rec AND am.name = 'amount'"
-	" LEFT JOIN field pe ON pe.rec = d.rec AND pe.name = 'person'"
-	" LEFT JOIN record pr ON pr.id = pe.value"
-	" LEFT JOIN field oc ON oc.rec = coalesce(pr.merged_into, pe.value) AND oc.name = 'occupation'"
-	" WHERE d.name = 'paid_on' AND d.value BETWEEN ?1 AND ?2 AND r.kind = 'assistance' AND r.live = 1";
+/* ---------------------------------------------------------------- the records */
 
 static int open_case(const char *status)
 {
@@ -451,132 +390,162 @@ static int is(const char *v, const char *code)
 	return v && !strcmp(v, code);
 }
 
-/* One row of a kind's statement, already placed in period p (0 or 1) by day. */
-typedef void (*row_fn)(struct run *r, sqlite3_stmt *st, int64_t day, int p);
+static int sink_period(void *ctx, int64_t day)
+{
+	return period_of(ctx, day);
+}
 
-static void one_member(void *ctx, int64_t day, const char *occ, const char *rel)
+/* One grouping or amount field of a record (empty values are "not given": done() counts
+ * them under "-" from the seen bits). */
+static void sink_field(void *ctx, const struct report_rec *rec, const char *field, const char *v)
 {
 	struct run *r = ctx;
-	int p = period_of(r, day);
+	int p = rec->p;
 
-	if (p < 0)
+	if (!v || !*v)
 		return;
-	add(r, M_NEW, "", p, 1);
-	add(r, M_NEW_OCC, or_none(occ), p, 1);
-	add(r, M_NEW_REL, or_none(rel), p, 1);
-	if (new_employment_form(occ)) {
-		add(r, M_NEF, "", p, 1);
-		add(r, M_NEF_OCC, occ, p, 1);
+	switch (rec->kind) {
+	case REPORT_K_PERSON:
+		if (!strcmp(field, "occupation")) {
+			add(r, M_NEW_OCC, v, p, 1);
+			if (new_employment_form(v)) {
+				add(r, M_NEF, "", p, 1);
+				add(r, M_NEF_OCC, v, p, 1);
+			}
+		} else
+			add(r, M_NEW_REL, v, p, 1);
+		break;
+	case REPORT_K_VISIT:
+		if (is(rec->status, "cancelled"))
+			break;
+		if (!strcmp(field, "type"))
+			add(r, M_VISITS_TYPE, v, p, 1);
+		else if (!strcmp(field, "team")) {
+			add(r, M_VISITS_TEAM, v, p, 1);
+			add(r, M_HEADCOUNT_TEAM, v, p, rec->num);
+		} else if (!strcmp(field, "site")) {
+			add(r, M_VISITS_SITE, v, p, 1);
+			add(r, M_HEADCOUNT_SITE, v, p, rec->num);
+		} else if (!strcmp(field, "items"))
+			add_items(r, v, p);
+		else
+			add(r, M_COST, "", p, report_to_int(v));
+		break;
+	case REPORT_K_CONSULTATION:
+		if (!strcmp(field, "topics"))
+			add_multi(r, M_CONS_TOPIC, v, p);
+		else if (!strcmp(field, "outcome"))
+			add(r, M_CONS_OUTCOME, v, p, 1);
+		else
+			add(r, M_CONS_CLAIMED, "", p, report_to_int(v));
+		break;
+	case REPORT_K_CASE:
+		if (!strcmp(field, "claims"))
+			add(r, M_CASES_CLAIMED, "", p, items_total(v));
+		else
+			add(r, !strcmp(field, "recovered") ? M_CASES_RECOVERED : M_CASES_AGREED, "", p,
+			    report_to_int(v));
+		break;
+	case REPORT_K_REQUEST:
+		if (!strcmp(field, "rating"))
+			add_rate(r, M_RATING, p, report_to_int(v), 1);
+		else
+			add(r, M_REQ_SERVICE, v, p, 1);
+		break;
+	case REPORT_K_DEMAND:
+		if (!strcmp(field, "categories"))
+			add_multi(r, M_DEM_CAT, v, p);
+		else
+			add(r, M_AFFECTED, "", p, report_to_int(v));
+		break;
+	case REPORT_K_ASSISTANCE:
+		if (is(rec->status, "refused"))
+			break;
+		add(r, M_GRANTS_TYPE, v, p, 1);
+		add(r, M_GRANTS_AMOUNT_TYPE, v, p, rec->num);
+		break;
 	}
-	add_month(r, M_NEW_MONTH, day, p);
 }
 
-static void row_visit(struct run *r, sqlite3_stmt *st, int64_t day, int p)
+/* A record's own figures, and "-" for the grouping fields it lacks. */
+static void sink_done(void *ctx, const struct report_rec *rec)
 {
-	int64_t hc = to_int(col(st, 5));
+	struct run *r = ctx;
+	int p = rec->p;
+	int64_t day = rec->day;
+	unsigned seen = rec->seen;
 
-	if (is(col(st, 1), "cancelled"))
-		return;
-	add(r, M_VISITS, "", p, 1);
-	add(r, M_VISITS_TYPE, or_none(col(st, 2)), p, 1);
-	add(r, M_VISITS_TEAM, or_none(col(st, 3)), p, 1);
-	add(r, M_VISITS_SITE, or_none(col(st, 4)), p, 1);
-	add(r, M_HEADCOUNT, "", p, hc);
-	add(r, M_HEADCOUNT_TEAM, or_none(col(st, 3)), p, hc);
-	add(r, M_HEADCOUNT_SITE, or_none(col(st, 4)), p, hc);
-	add_items(r, col(st, 6), p);
-	add(r, M_COST, "", p, to_int(col(st, 7)));
-	add_month(r, M_VISITS_MONTH, day, p);
-}
-
-static void row_consultation(struct run *r, sqlite3_stmt *st, int64_t day, int p)
-{
-	add(r, M_CONS, "", p, 1);
-	add_multi(r, M_CONS_TOPIC, col(st, 1), p);
-	add(r, M_CONS_OUTCOME, or_none(col(st, 2)), p, 1);
-	add(r, M_CONS_CLAIMED, "", p, to_int(col(st, 3)));
-	add(r, M_CONS_OCC, or_none(col(st, 4)), p, 1);
-	add_month(r, M_CONS_MONTH, day, p);
-}
-
-static void row_case(struct run *r, sqlite3_stmt *st, int64_t day, int p)
-{
-	add(r, M_CASES, "", p, 1);
-	add(r, M_CASES_STATUS, or_none(col(st, 1)), p, 1);
-	add(r, M_CASES_CLAIMED, "", p, items_total(col(st, 2)));
-	add(r, M_CASES_AGREED, "", p, to_int(col(st, 3)));
-	add(r, M_CASES_RECOVERED, "", p, to_int(col(st, 4)));
-	/* received on day D: the clock runs out after D + 15 */
-	add(r, M_CASES_OVERDUE, "", p, open_case(col(st, 1)) && r->asof[p] - day > 15);
-}
-
-static void row_request(struct run *r, sqlite3_stmt *st, int64_t day, int p)
-{
-	const char *status = col(st, 1), *rating = col(st, 3);
-
-	add(r, M_REQ, "", p, 1);
-	add(r, M_REQ_STATUS, or_none(status), p, 1);
-	add(r, M_REQ_SERVICE, or_none(col(st, 2)), p, 1);
-	add(r, M_REQ_OCC, or_none(col(st, 4)), p, 1);
-	if (!is(status, "cancelled"))
-		add_rate(r, M_DELIVERY, p, is(status, "delivered") || is(status, "rated"), 1);
-	if (rating && *rating)
-		add_rate(r, M_RATING, p, to_int(rating), 1);
-	add_month(r, M_REQ_MONTH, day, p);
-}
-
-static void row_demand(struct run *r, sqlite3_stmt *st, int64_t day, int p)
-{
-	add(r, M_DEM, "", p, 1);
-	add_multi(r, M_DEM_CAT, col(st, 2), p);
-	add(r, M_AFFECTED, "", p, to_int(col(st, 3)));
-	add_rate(r, M_CLOSURE, p, is(col(st, 1), "closed"), 1);
-	add_month(r, M_DEM_MONTH, day, p);
-}
-
-static void row_assistance(struct run *r, sqlite3_stmt *st, int64_t day, int p)
-{
-	int64_t amount = to_int(col(st, 3));
-
-	if (is(col(st, 1), "refused"))
-		return;
-	add(r, M_GRANTS, "", p, 1);
-	add(r, M_GRANTS_AMOUNT, "", p, amount);
-	add(r, M_GRANTS_TYPE, or_none(col(st, 2)), p, 1);
-	add(r, M_GRANTS_AMOUNT_TYPE, or_none(col(st, 2)), p, amount);
-	add(r, M_GRANTS_OCC, or_none(col(st, 4)), p, 1);
-	add_month(r, M_GRANTS_MONTH, day, p);
-}
-
-/* Runs one kind's statement over both periods.  Column 0 is the record's date: a
- * "YYYY-MM-DD" value, or (by_hlc) its creation HLC, and the range ?1..?2 is bound
- * accordingly. */
-static int pass(struct run *r, const char *sql, int by_hlc, row_fn fn, struct fb_error *err)
-{
-	sqlite3_stmt *st = stmt(r->s, sql, err);
-	int rc;
-
-	if (!st)
-		return FB_EDB;
-	if (by_hlc) {
-		sqlite3_bind_int64(st, 1, day_hlc(r->prev_from));
-		sqlite3_bind_int64(st, 2, day_hlc(r->cur_to + 1));
-	} else {
-		sqlite3_bind_text(st, 1, r->prev.from, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 2, r->cur.to, -1, SQLITE_TRANSIENT);
+	switch (rec->kind) {
+	case REPORT_K_PERSON:
+		add(r, M_NEW, "", p, 1);
+		if (!(seen & REPORT_SEEN_A))
+			add(r, M_NEW_OCC, "-", p, 1);
+		if (!(seen & REPORT_SEEN_B))
+			add(r, M_NEW_REL, "-", p, 1);
+		add_month(r, M_NEW_MONTH, day, p);
+		break;
+	case REPORT_K_VISIT:
+		if (is(rec->status, "cancelled"))
+			break;
+		add(r, M_VISITS, "", p, 1);
+		add(r, M_HEADCOUNT, "", p, rec->num);
+		if (!(seen & REPORT_SEEN_A))
+			add(r, M_VISITS_TYPE, "-", p, 1);
+		if (!(seen & REPORT_SEEN_B)) {
+			add(r, M_VISITS_TEAM, "-", p, 1);
+			add(r, M_HEADCOUNT_TEAM, "-", p, rec->num);
+		}
+		if (!(seen & REPORT_SEEN_C)) {
+			add(r, M_VISITS_SITE, "-", p, 1);
+			add(r, M_HEADCOUNT_SITE, "-", p, rec->num);
+		}
+		add_month(r, M_VISITS_MONTH, day, p);
+		break;
+	case REPORT_K_CONSULTATION:
+		add(r, M_CONS, "", p, 1);
+		if (!(seen & REPORT_SEEN_A))
+			add(r, M_CONS_TOPIC, "-", p, 1);
+		if (!(seen & REPORT_SEEN_B))
+			add(r, M_CONS_OUTCOME, "-", p, 1);
+		add(r, M_CONS_OCC, or_none(rec->occupation), p, 1);
+		add_month(r, M_CONS_MONTH, day, p);
+		break;
+	case REPORT_K_CASE:
+		add(r, M_CASES, "", p, 1);
+		add(r, M_CASES_STATUS, or_none(rec->status), p, 1);
+		/* received on day D: the clock runs out after D + 15 */
+		add(r, M_CASES_OVERDUE, "", p, open_case(rec->status) && r->asof[p] - day > 15);
+		break;
+	case REPORT_K_REQUEST:
+		add(r, M_REQ, "", p, 1);
+		add(r, M_REQ_STATUS, or_none(rec->status), p, 1);
+		if (!(seen & REPORT_SEEN_A))
+			add(r, M_REQ_SERVICE, "-", p, 1);
+		add(r, M_REQ_OCC, or_none(rec->occupation), p, 1);
+		if (!is(rec->status, "cancelled"))
+			add_rate(r, M_DELIVERY, p, is(rec->status, "delivered") || is(rec->status, "rated"), 1);
+		add_month(r, M_REQ_MONTH, day, p);
+		break;
+	case REPORT_K_DEMAND:
+		add(r, M_DEM, "", p, 1);
+		if (!(seen & REPORT_SEEN_A))
+			add(r, M_DEM_CAT, "-", p, 1);
+		add_rate(r, M_CLOSURE, p, is(rec->status, "closed"), 1);
+		add_month(r, M_DEM_MONTH, day, p);
+		break;
+	case REPORT_K_ASSISTANCE:
+		if (is(rec->status, "refused"))
+			break;
+		add(r, M_GRANTS, "", p, 1);
+		add(r, M_GRANTS_AMOUNT, "", p, rec->num);
+		if (!(seen & REPORT_SEEN_A)) {
+			add(r, M_GRANTS_TYPE, "-", p, 1);
+			add(r, M_GRANTS_AMOUNT_TYPE, "-", p, rec->num);
+		}
+		add(r, M_GRANTS_OCC, or_none(rec->occupation), p, 1);
+		add_month(r, M_GRANTS_MONTH, day, p);
+		break;
 	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t day = by_hlc ? report_hlc_day(&r->days, sqlite3_column_int64(st, 0)) : report_date_days(col(st, 0));
-		int p = period_of(r, day);
-		if (p >= 0)
-			fn(r, st, day, p);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return db_error(r->s, "computing the report", err);
-	if (r->nomem)
-		return fb_error_set(err, FB_ENOMEM, NULL, _("out of memory"));
-	return 0;
 }
 
 /* ---------------------------------------------------------------- rows */
@@ -816,13 +785,11 @@ int fb_report_compute(struct fb_report **out, struct fb_store *s, const struct f
 	report_civil_from_days(r.prev_from, &y, &m, &d);
 	r.prev_month0 = y * 12 + m - 1;
 
-	if ((rc = report_people_each(s, r.prev_from, r.cur_to, one_member, &r, err)) < 0 ||
-	    (rc = pass(&r, sql_consultation, 0, row_consultation, err)) < 0 ||
-	    (rc = pass(&r, sql_case, 0, row_case, err)) < 0 || (rc = pass(&r, sql_visit, 0, row_visit, err)) < 0 ||
-	    (rc = pass(&r, sql_request, 1, row_request, err)) < 0 ||
-	    (rc = pass(&r, sql_demand, 1, row_demand, err)) < 0 ||
-	    (rc = pass(&r, sql_assistance, 0, row_assistance, err)) < 0)
-		goto cleanup;
+	{
+		struct report_sink sink = {&r, sink_period, sink_field, sink_done};
+		if ((rc = report_join(s, r.prev.from, r.cur.to, (q->by & BY_OCC) != 0, &sink, err)) < 0)
+			goto cleanup;
+	}
 	for (i = 0; i < M_COUNT; i++)
 		if (metrics[i].keyed == KEY_TOTAL && !metrics[i].need && !entry_for(&r, (int)i, "")) {
 			rc = fb_error_set(err, FB_ENOMEM, NULL, _("out of memory"));
@@ -841,7 +808,6 @@ int fb_report_compute(struct fb_report **out, struct fb_store *s, const struct f
 	*out = rep;
 	rep = NULL;
 cleanup:
-	report_day_cache_free(&r.days);
 	for (i = 0; i < M_COUNT; i++) {
 		for (j = 0; j < r.acc[i].n; j++)
 			free(r.acc[i].e[j].key);

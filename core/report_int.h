@@ -31,12 +31,47 @@ struct report_day_cache {
 int64_t report_hlc_day(struct report_day_cache *c, int64_t hlc);
 void report_day_cache_free(struct report_day_cache *c);
 
-/* Calls cb for every live person who joined (member_status member, retained,
- * transferred_out or withdrawn) on a day in from_day..to_day: joined_on, or the day the
- * record was created when joined_on is empty; with the occupation and relation codes
- * (NULL when not given). */
-int report_people_each(struct fb_store *s, int64_t from_day, int64_t to_day,
-		       void (*cb)(void *ctx, int64_t day, const char *occupation, const char *relation),
-		       void *ctx, struct fb_error *err);
+/* Local midnight starting a day number, as an HLC. */
+int64_t report_day_hlc(int64_t day);
+/* The leading decimal digits of v as a number (0 for NULL or none). */
+int64_t report_to_int(const char *v);
+
+/* ---- report_join.c: the records of both periods and their fields ---- */
+
+enum { REPORT_K_PERSON, REPORT_K_VISIT, REPORT_K_CONSULTATION, REPORT_K_CASE, REPORT_K_REQUEST,
+       REPORT_K_DEMAND, REPORT_K_ASSISTANCE, REPORT_K_COUNT };
+/* Bits of report_rec.seen: which grouping fields of its kind the record has (non-empty):
+ *   person A occupation, B relation;  visit A type, B team, C site;
+ *   consultation A topics, B outcome;  request A service;  demand A categories;
+ *   assistance A type. */
+enum { REPORT_SEEN_A = 1, REPORT_SEEN_B = 2, REPORT_SEEN_C = 4 };
+
+struct report_rec {
+	int kind;               /* REPORT_K_* */
+	int64_t day;            /* the day that placed it in a period */
+	int p;                  /* 0 the period, 1 the previous one */
+	const char *status;     /* NULL when none */
+	int64_t num;            /* visit headcount, assistance amount */
+	unsigned seen;          /* REPORT_SEEN_* (complete only in done) */
+	const char *occupation; /* done only, with refs: the occupation of the person it names */
+};
+
+struct report_sink {
+	void *ctx;
+	int (*period)(void *ctx, int64_t day); /* 0, 1, or -1 outside both periods */
+	/* A field value of a record of the periods (numbers, refs and the date excepted). */
+	void (*field)(void *ctx, const struct report_rec *rec, const char *field, const char *value);
+	/* Once per record of the periods, after all its fields. */
+	void (*done)(void *ctx, const struct report_rec *rec);
+};
+
+/* Calls the sink for every live record of the kinds above placed in from..to (both
+ * periods): people who joined (member_status member, retained, transferred_out or
+ * withdrawn) by joined_on or else the day created; visits and consultations by date,
+ * cases by received_at, assistance by paid_on; requests and demands by the day created.
+ * with_refs: also resolve the occupation of the person a consultation, request or grant
+ * names (following merged_into one step). */
+int report_join(struct fb_store *s, const char *from, const char *to, int with_refs,
+		const struct report_sink *sink, struct fb_error *err);
 
 #endif
