@@ -199,6 +199,18 @@ static const struct {
 };
 #define NREADS (sizeof reads / sizeof reads[0])
 
+/* The sink's view of a record. */
+static void describe(struct report_rec *rec, const struct slot *r, const struct join *j)
+{
+	rec->kind = r->kind;
+	rec->day = r->day;
+	rec->p = r->p;
+	rec->status = r->status >= 0 ? j->values[r->status] : NULL;
+	rec->num = r->num;
+	rec->seen = r->seen;
+	rec->occupation = NULL;
+}
+
 static const char sql_dated[] = "SELECT rec, value FROM field WHERE name = ?1 AND value BETWEEN ?2 AND ?3";
 static const char sql_values[] = "SELECT rec, value FROM field WHERE name = ?1";
 static const char sql_records[] =
@@ -322,13 +334,7 @@ int report_join(struct fb_store *s, const char *from, const char *to, int with_r
 				else {
 					if (reads[g].bit && v && *v)
 						r->seen |= (unsigned short)reads[g].bit;
-					rec.kind = r->kind;
-					rec.day = r->day;
-					rec.p = r->p;
-					rec.status = r->status >= 0 ? j.values[r->status] : NULL;
-					rec.num = r->num;
-					rec.seen = r->seen;
-					rec.occupation = NULL;
+					describe(&rec, r, &j);
 					sink->field(sink->ctx, &rec, reads[g].field, v);
 				}
 				break;
@@ -388,13 +394,7 @@ int report_join(struct fb_store *s, const char *from, const char *to, int with_r
 		struct slot *r = &j.recs.slot[i];
 		if (!r->key || r->p < 0)
 			continue;
-		rec.kind = r->kind;
-		rec.day = r->day;
-		rec.p = r->p;
-		rec.status = r->status >= 0 ? j.values[r->status] : NULL;
-		rec.num = r->num;
-		rec.seen = r->seen;
-		rec.occupation = NULL;
+		describe(&rec, r, &j);
 		if (with_refs && r->ref) {
 			struct slot *p = find(&j, &j.people, r->ref, 0);
 			if (p && p->ref)
