@@ -152,6 +152,12 @@ int fb_op_check(const struct fb_op *op, const char *device, struct fb_error *err
 	}
 	if (!strcmp(op->field, "_exists") && strcmp(op->value, "0") && strcmp(op->value, "1"))
 		return fb_error_set(err, FB_EINVAL, "op", _("op %s: _exists must be 0 or 1"), op->id);
+	/* audit entries are append-only (audit.h): an op that overwrites or deletes one is
+	 * invalid, so the branch that carries it is quarantined */
+	if (!strcmp(op->kind, "audit") && (*op->pred || (!strcmp(op->field, "_exists") && strcmp(op->value, "1"))))
+		return fb_error_set(err, FB_EINVAL, "op",
+				    _("op %s changes an audit entry; audit entries can never be changed"),
+				    op->id);
 	return 0;
 }
 

@@ -51,7 +51,8 @@ int fb_changefile_parse(struct fb_changefile **out, const char *data, size_t len
 void fb_changefile_free(struct fb_changefile *cf);
 
 /* Checks one op as it may arrive from elsewhere: id syntax, device, kind, record id,
- * field name, UTF-8 and sizes.  Used by the parser and by the sync layer. */
+ * field name, UTF-8 and sizes, and that it neither overwrites nor deletes an audit entry
+ * (audit.h).  Used by the parser and by the sync layer. */
 int fb_op_check(const struct fb_op *op, const char *device, struct fb_error *err);
 
 #endif

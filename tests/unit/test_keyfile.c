@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "fieldbook/audit.h"
+#include "fieldbook/changefile.h"
 #include "fieldbook/keyfile.h"
 #include "fieldbook/role.h"
 #include "fieldbook/unlock.h"
@@ -142,11 +143,29 @@ static void test_session_parser(void)
 	TAP_OK(fb_session_parse(&ss, good, strlen(good) - 10, &err) == FB_EINVAL, "a cut key is refused");
 }
 
+/* Audit entries are append-only also against ops made elsewhere: fb_op_check (which every
+ * received change file goes through) refuses an op that overwrites or deletes one. */
+static void test_audit_ops(void)
+{
+	struct fb_error err = {0};
+	struct fb_op create = {"0123456789abcdef:1.0", 1, "a", "audit", "00112233445566aa", "_exists", "1", ""};
+	struct fb_op edit = {"0123456789abcdef:2.0", 2, "a", "audit", "00112233445566aa", "reason", "x",
+			     "0123456789abcdef:1.2"};
+	struct fb_op del = {"0123456789abcdef:2.1", 2, "a", "audit", "00112233445566aa", "_exists", "0",
+			    "0123456789abcdef:1.0"};
+
+	TAP_OK(fb_op_check(&create, "0123456789abcdef", &err) == 0, "creating an audit entry is a valid op");
+	TAP_OK(fb_op_check(&edit, "0123456789abcdef", &err) == FB_EINVAL && strstr(err.message, "audit entry"),
+	       "an op overwriting one is refused: %s", err.message);
+	TAP_OK(fb_op_check(&del, "0123456789abcdef", &err) == FB_EINVAL, "deleting one is refused");
+}
+
 int main(void)
 {
 	setlocale(LC_ALL, "C.UTF-8");
 	test_entries();
 	test_unlock_and_session();
 	test_session_parser();
+	test_audit_ops();
 	return tap_done();
 }
