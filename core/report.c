@@ -190,6 +190,22 @@ struct run {
 	int nomem;
 };
 
+/* Saturating arithmetic: figures come from other devices' records, which may hold any
+ * digits; a sum stops at the largest number instead of overflowing. */
+static int64_t sat_add(int64_t a, int64_t b)
+{
+	int64_t c;
+
+	return __builtin_add_overflow(a, b, &c) ? (b > 0 ? INT64_MAX : INT64_MIN) : c;
+}
+
+static int64_t sat_mul(int64_t a, int64_t b)
+{
+	int64_t c;
+
+	return __builtin_mul_overflow(a, b, &c) ? ((a < 0) != (b < 0) ? INT64_MIN : INT64_MAX) : c;
+}
+
 static struct entry *entry_for(struct run *r, int m, const char *key)
 {
 	struct acc *a = &r->acc[m];
@@ -225,7 +241,7 @@ static void add(struct run *r, int m, const char *key, int p, int64_t v)
 	if (metrics[m].need && !(r->q->by & metrics[m].need))
 		return;
 	if ((e = entry_for(r, m, key)))
-		e->v[p] += v;
+		e->v[p] = sat_add(e->v[p], v);
 }
 
 static void add_rate(struct run *r, int m, int p, int64_t num, int64_t den)
@@ -233,8 +249,8 @@ static void add_rate(struct run *r, int m, int p, int64_t num, int64_t den)
 	struct entry *e = entry_for(r, m, "");
 
 	if (e) {
-		e->v[p] += num;
-		e->d[p] += den;
+		e->v[p] = sat_add(e->v[p], num);
+		e->d[p] = sat_add(e->d[p], den);
 	}
 }
 
@@ -274,68 +290,64 @@ int64_t report_to_int(const char *v)
 	if (!v)
 		return 0;
 	for (; *v >= '0' && *v <= '9'; v++)
-		n = n * 10 + (*v - '0');
+		n = sat_add(sat_mul(n, 10), *v - '0');
 	return n;
 }
 
-/* Items "NAME×QTY@FEN; ...": quantity per name, and the total value. */
+/* The next entry of items "NAME×QTY@FEN; ..." from s: its name (cut to cap, "" when it
+ * has none), quantity (1 when not given) and unit amount.  Returns where the entry after
+ * it starts, or NULL at the end. */
+static const char *item_next(const char *s, char *name, size_t cap, int64_t *qty, int64_t *fen)
+{
+	size_t n;
+	const char *end, *at = NULL, *mul = NULL, *c;
+
+	while (*s == ' ')
+		s++;
+	if (!*s)
+		return NULL;
+	n = strcspn(s, ";");
+	end = s + n;
+	for (c = s; c < end; c++) {
+		if (*c == '@')
+			at = c;
+		else if (!strncmp(c, "\xc3\x97", 2) && c + 1 < end)
+			mul = c;
+	}
+	*fen = at ? report_to_int(at + 1) : 0;
+	if (!at)
+		at = end;
+	*qty = mul && mul < at ? report_to_int(mul + 2) : 1;
+	if (!mul || mul > at)
+		mul = at;
+	n = (size_t)(mul - s) < cap ? (size_t)(mul - s) : 0;
+	memcpy(name, s, n);
+	name[n] = '\0';
+	return *end ? end + 1 : end;
+}
+
+/* Items handed out: quantity per name, and the total value. */
 static void add_items(struct run *r, const char *items, int p)
 {
 	const char *s = items ? items : "";
 	char name[256];
+	int64_t qty, fen;
 
-	while (*s) {
-		size_t n = strcspn(s, ";");
-		const char *end = s + n, *at = NULL, *mul = NULL, *c;
-		int64_t qty = 1, fen = 0;
-		while (s < end && *s == ' ')
-			s++;
-		for (c = s; c < end; c++) {
-			if (*c == '@')
-				at = c;
-			else if (!strncmp(c, "\xc3\x97", 2) && c + 1 < end)
-				mul = c;
-		}
-		if (at)
-			fen = report_to_int(at + 1);
-		else
-			at = end;
-		if (mul && mul < at) {
-			qty = report_to_int(mul + 2);
-		} else
-			mul = at;
-		if (mul > s && (size_t)(mul - s) < sizeof name) {
-			memcpy(name, s, (size_t)(mul - s));
-			name[mul - s] = '\0';
+	while ((s = item_next(s, name, sizeof name, &qty, &fen)))
+		if (*name) {
 			add(r, M_ITEMS, name, p, qty);
-			add(r, M_ITEMS_VALUE, "", p, qty * fen);
+			add(r, M_ITEMS_VALUE, "", p, sat_mul(qty, fen));
 		}
-		s = *end ? end + 1 : end;
-	}
 }
 
-/* Sum of QTY×FEN of items (case claims). */
-static int64_t items_total(const char *items)
+int64_t report_items_total(const char *items)
 {
 	const char *s = items ? items : "";
-	int64_t total = 0;
+	char name[8];
+	int64_t total = 0, qty, fen;
 
-	while (*s) {
-		size_t n = strcspn(s, ";");
-		const char *end = s + n, *at = NULL, *mul = NULL, *c;
-		int64_t qty = 1;
-		for (c = s; c < end; c++) {
-			if (*c == '@')
-				at = c;
-			else if (!strncmp(c, "\xc3\x97", 2) && c + 1 < end)
-				mul = c;
-		}
-		if (mul && (!at || mul < at))
-			qty = report_to_int(mul + 2);
-		if (at)
-			total += qty * report_to_int(at + 1);
-		s = *end ? end + 1 : end;
-	}
+	while ((s = item_next(s, name, sizeof name, &qty, &fen)))
+		total = sat_add(total, sat_mul(qty, fen));
 	return total;
 }
 
@@ -441,7 +453,7 @@ static void sink_field(void *ctx, const struct report_rec *rec, const char *fiel
 		break;
 	case REPORT_K_CASE:
 		if (!strcmp(field, "claims"))
-			add(r, M_CASES_CLAIMED, "", p, items_total(v));
+			add(r, M_CASES_CLAIMED, "", p, report_items_total(v));
 		else
 			add(r, !strcmp(field, "recovered") ? M_CASES_RECOVERED : M_CASES_AGREED, "", p,
 			    report_to_int(v));
@@ -741,10 +753,12 @@ int64_t fb_report_growth(const struct fb_report_row *row, int *ok)
 	if (row->unit == FB_RU_PERMILLE || row->unit == FB_RU_RATING || !row->prev_ok || !row->cur_ok ||
 	    row->prev <= 0)
 		return 0;
+	/* tenths of a percent, rounded half away from zero; none when it cannot be written */
+	if (__builtin_sub_overflow(row->cur, row->prev, &diff) || __builtin_mul_overflow(diff, 2000, &diff) ||
+	    diff == INT64_MIN || row->prev > INT64_MAX / 2)
+		return 0;
 	*ok = 1;
-	diff = (row->cur - row->prev) * 1000;
-	/* tenths of a percent, rounded half away from zero */
-	return diff >= 0 ? (diff * 2 + row->prev) / (2 * row->prev) : -((-diff * 2 + row->prev) / (2 * row->prev));
+	return diff >= 0 ? (diff + row->prev) / (2 * row->prev) : -((-diff + row->prev) / (2 * row->prev));
 }
 
 int fb_report_compute(struct fb_report **out, struct fb_store *s, const struct fb_report_query *q,

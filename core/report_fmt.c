@@ -36,11 +36,11 @@ static void digits(char *out, size_t cap, int64_t v, int grouped, int sign)
 static void fixed(char *out, size_t cap, int64_t v, int scale, int decimals, int grouped, int sign)
 {
 	char whole[40];
-	int64_t a = v < 0 ? -v : v;
+	uint64_t a = v < 0 ? (uint64_t)(-(v + 1)) + 1 : (uint64_t)v;
 
-	digits(whole, sizeof whole, a / scale, grouped, 0);
-	snprintf(out, cap, "%s%s.%0*lld", v < 0 ? "-" : sign && v > 0 ? "+" : "", whole, decimals,
-		 (long long)(a % scale));
+	digits(whole, sizeof whole, (int64_t)(a / (uint64_t)scale), grouped, 0);
+	snprintf(out, cap, "%s%s.%0*llu", v < 0 ? "-" : sign && v > 0 ? "+" : "", whole, decimals,
+		 (unsigned long long)(a % (uint64_t)scale));
 }
 
 void fb_report_format(char *out, size_t cap, const struct fb_report_row *r, int what, int plain)
@@ -60,10 +60,9 @@ void fb_report_format(char *out, size_t cap, const struct fb_report_row *r, int 
 			strncat(out, " %", cap - strlen(out) - 1);
 		return;
 	}
-	if (what == 2) {
-		ok = r->cur_ok && r->prev_ok;
-		v = r->cur - r->prev;
-	} else {
+	if (what == 2) /* a change too large to write is not given */
+		ok = r->cur_ok && r->prev_ok && !__builtin_sub_overflow(r->cur, r->prev, &v);
+	else {
 		ok = what == 0 ? r->cur_ok : r->prev_ok;
 		v = what == 0 ? r->cur : r->prev;
 	}
@@ -80,7 +79,9 @@ void fb_report_format(char *out, size_t cap, const struct fb_report_row *r, int 
 			fixed(out, cap, v, 100, 2, 0, 0);
 		else {
 			char num[48];
-			fixed(num, sizeof num, v < 0 ? -v : v, 100, 2, 1, 0);
+			fixed(num, sizeof num, v, 100, 2, 1, 0);
+			if (num[0] == '-')
+				memmove(num, num + 1, strlen(num));
 			snprintf(out, cap, "%s¥%s", v < 0 ? "-" : what == 2 && v > 0 ? "+" : "", num);
 		}
 		break;

@@ -35,6 +35,9 @@ void report_day_cache_free(struct report_day_cache *c);
 int64_t report_day_hlc(int64_t day);
 /* The leading decimal digits of v as a number (0 for NULL or none). */
 int64_t report_to_int(const char *v);
+/* The sum of QTY × FEN over items "NAME×QTY@FEN; ..." (stored form; anything else is
+ * read as far as it goes, never past the string). */
+int64_t report_items_total(const char *items);
 
 /* ---- report_join.c: the records of both periods and their fields ---- */
 
