@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -68,6 +69,12 @@ int cli_passphrase(char *out, size_t cap, const char *file, const char *prompt)
 	if (!file && env && *env)
 		file = env;
 	if (file) {
+		struct stat st;
+		if (stat(file, &st) == 0 && (st.st_mode & 077)) {
+			fprintf(stderr, _("fieldbook: the passphrase file %s can be read by others: chmod 600 %s\n"),
+				file, file);
+			return CLI_FAIL;
+		}
 		if (read_first_line(out, cap, file) == 0)
 			return CLI_OK;
 		fprintf(stderr, _("fieldbook: cannot read the passphrase file %s\n"), file);

@@ -36,6 +36,9 @@ like "... says sensitive fields are encrypted from now on" "$(cat "$T/out")" "de
 is "the operators file is owner-only" "$(stat -c %a "$T/a/operators")" 600
 is "a command without the passphrase fails" "$(status $FB list person < /dev/null)" 1
 like "... and says how to unlock" "$(cat "$T/err")" "FIELDBOOK_PASSPHRASE_FILE"
+printf 'x\n' > "$T/open.pass"; chmod 644 "$T/open.pass"
+is "a passphrase file others can read is refused" "$(status env FIELDBOOK_PASSPHRASE_FILE=$T/open.pass $FB list person)" 1
+like "... saying how to fix it" "$(cat "$T/err")" "can be read by others: chmod 600"
 is "a wrong passphrase fails" "$(status env FIELDBOOK_PASSPHRASE_FILE=$T/bad.pass $FB list person)" 1
 like "... saying only 'wrong passphrase'" "$(cat "$T/err")" "^fieldbook: unlock failed: wrong passphrase$"
 is "... and prints no data" "$(cat "$T/out")" ""
