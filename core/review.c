@@ -168,7 +168,7 @@ static int record_conflicts(struct fb_store *s, const char *rec,
 	struct strs fields = {0};
 	char kind[64] = "", *title = NULL;
 	int del_conflict = 0, rc;
-	size_t i;
+	size_t i, k;
 	sqlite3_stmt *st = stmt(s, "SELECT kind, title, del_conflict FROM record WHERE id = ?1", err);
 
 	if (!st)
@@ -186,11 +186,11 @@ static int record_conflicts(struct fb_store *s, const char *rec,
 	if ((rc = collect(s, "SELECT name FROM field WHERE rec = ?1 AND nvalues > 1 ORDER BY name", rec,
 			  &fields, err)) < 0)
 		goto cleanup;
-	for (i = 0; i <= fields.n && rc == 0; i++) {
+	/* the delete/edit conflict first (k == 0): it decides whether the fields matter */
+	for (k = del_conflict ? 0 : 1; k <= fields.n && rc == 0; k++) {
 		struct vis v, base;
 		struct fb_conflict c;
-		if (i == fields.n && !del_conflict)
-			break;
+		i = k ? k - 1 : fields.n;
 		if ((rc = vis_load(s, &v, rec, i < fields.n ? fields.v[i] : NULL, err)) < 0)
 			break;
 		memset(&base, 0, sizeof base);

@@ -155,6 +155,18 @@ static int review_resolve(struct fb_store *s, int argc, char **argv)
 		return cli_usage("review", _("give the field and one of --pick N or --value VALUE"));
 	else if (value) {
 		struct fb_kv kv = {argv[3], value};
+		struct fb_record *r = NULL;
+		if (fb_record_get(&r, s, argv[2], &err) < 0)
+			return cli_fail(&err);
+		rc = r->exists ? 0 : -1;
+		fb_record_free(r);
+		if (rc < 0) {
+			fprintf(stderr, _("fieldbook: %s is deleted: first keep it deleted or restore it "
+					  "(fieldbook review resolve %s --keep-deleted | --restore), or pick one "
+					  "of the values with --pick\n"),
+				argv[2], argv[2]);
+			return CLI_FAIL;
+		}
 		rc = fb_record_edit(s, argv[2], &kv, 1, NULL, 0, &err);
 	} else {
 		struct rv r = {s, 0, 0, argv[3], 0, "", NULL};

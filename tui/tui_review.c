@@ -343,7 +343,14 @@ static void pick_done(struct tui *t, void *ctx, const char *code)
 		return;
 	it = &r->items[r->sel];
 	if (!strcmp(code, "new")) {
-		tui_prompt(t, _("New value:"), "", new_value_done, NULL);
+		struct fb_record *rec = NULL;
+		int exists = fb_record_get(&rec, t->store, it->rec, &err) == 0 && rec->exists;
+		fb_record_free(rec);
+		if (!exists)
+			tui_message(t, 1, "%s", _("this record is deleted: first keep it deleted or restore it (the line "
+						   "above), or pick one of the values"));
+		else
+			tui_prompt(t, _("New value:"), "", new_value_done, NULL);
 		return;
 	}
 	if (!strcmp(code, "keep"))

@@ -43,8 +43,10 @@ struct fb_conflict {
 	const struct fb_conflict_value *base;
 };
 
-/* Every open conflict (rec NULL), or those of one record (id or prefix), by record id then
- * field.  cb returns non-zero to stop. */
+/* Every open conflict (rec NULL), or those of one record (id or prefix), by record id; a
+ * record's delete/edit conflict comes before its fields (keeping it deleted ends them,
+ * and a typed value needs the record back), then the fields by name.  cb returns non-zero
+ * to stop. */
 int fb_review_conflicts(struct fb_store *store, const char *rec,
 			int (*cb)(const struct fb_conflict *c, void *ctx), void *ctx, struct fb_error *err);
 /* Keeps the value of visible op op_id for (rec, field): one op, pred = every visible op.
