@@ -49,7 +49,7 @@ if [ "$(cat "$work/source-stamp" 2> /dev/null)" != "$stamp" ] || [ ! -f "$work/s
 	echo "$stamp" > "$work/source-stamp"
 fi
 db=$work/store/fieldbook.db
-export FIELDBOOK_HOME=$work/store FIELDBOOK_CONFIG=/dev/null LC_ALL=C.UTF-8
+export FIELDBOOK_HOME=$work/store FIELDBOOK_CONFIG=$work/no-config LC_ALL=C.UTF-8
 unset FIELDBOOK_NOW LANGUAGE LANG LC_MESSAGES
 # Open once untimed: a schema upgrade of the copy, if any, happens here.
 "$FB" list person --limit 1 > /dev/null

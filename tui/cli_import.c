@@ -89,10 +89,6 @@ int cmd_import(struct fb_store *s, int argc, char **argv)
 			o.dry_run = 1;
 		else if (cli_opt_value(argc, argv, &a, "--override", &v)) {
 			char *f = NULL, *r = NULL;
-			if (!v) {
-				rc = cli_usage("import", _("--override needs FIELD=REASON"));
-				goto cleanup;
-			}
 			if (o.noverrides == sizeof ovr / sizeof ovr[0]) {
 				rc = cli_usage("import", _("too many --override options"));
 				goto cleanup;
@@ -138,7 +134,7 @@ int cmd_import(struct fb_store *s, int argc, char **argv)
 	else if (!res.saved)
 		printf("%s", _("nothing was imported (--all-or-nothing): fix the rejected rows and "
 			       "import the file again\n"));
-	else if (res.rejected)
+	else if (res.rejected && (res.added || res.matched))
 		printf("%s", _("the other rows were saved; fix the rejected rows and import only them "
 			       "again (rows already saved would be matched, not added twice, only for "
 			       "people)\n"));
