@@ -23,6 +23,7 @@ struct rv {
 	long want;
 	char op[FB_OPID_MAX];
 	struct fb_sync *sync; /* devices: labels and teams from the repository, if it opens */
+	char field[64];       /* resolve --pick: the field's code */
 };
 
 static int has_flag(int argc, char **argv, const char *flag)
@@ -117,9 +118,13 @@ static int conflict_line(const struct fb_conflict *c, void *ctx)
 static int find_pick(const struct fb_conflict *c, void *ctx)
 {
 	struct rv *r = ctx;
+	const struct fb_kind *k = fb_kind_find(c->kind);
+	const struct fb_field *f = k ? fb_field_find(k, r->want_field) : NULL;
 
-	if (strcmp(c->field, r->want_field))
+	/* the field by code, or by its Chinese or English label */
+	if (strcmp(c->field, r->want_field) && !(f && !strcmp(f->name, c->field)))
 		return 0;
+	snprintf(r->field, sizeof r->field, "%s", c->field);
 	if (r->want >= 1 && (size_t)r->want <= c->nvalues)
 		snprintf(r->op, sizeof r->op, "%s", c->values[r->want - 1].op);
 	r->n = (int)c->nvalues;
@@ -128,7 +133,7 @@ static int find_pick(const struct fb_conflict *c, void *ctx)
 
 static int review_conflicts(struct fb_store *s, int argc, char **argv)
 {
-	struct rv r = {s, has_flag(argc, argv, "--unmasked"), 0, NULL, 0, "", NULL};
+	struct rv r = {.s = s, .unmasked = has_flag(argc, argv, "--unmasked")};
 	struct fb_error err = {0};
 	const char *rec = argc > 2 && argv[2][0] != '-' ? argv[2] : NULL;
 
@@ -169,7 +174,7 @@ static int review_resolve(struct fb_store *s, int argc, char **argv)
 		}
 		rc = fb_record_edit(s, argv[2], &kv, 1, NULL, 0, &err);
 	} else {
-		struct rv r = {s, 0, 0, argv[3], 0, "", NULL};
+		struct rv r = {.s = s, .want_field = argv[3]};
 		char *end = NULL;
 		r.want = strtol(pick, &end, 10);
 		if (!end || *end || r.want < 1)
@@ -185,7 +190,7 @@ static int review_resolve(struct fb_store *s, int argc, char **argv)
 				r.n);
 			return CLI_FAIL;
 		}
-		rc = fb_review_pick(s, argv[2], argv[3], r.op, &err);
+		rc = fb_review_pick(s, argv[2], r.field, r.op, &err);
 	}
 	if (rc < 0)
 		return cli_fail(&err);
@@ -233,7 +238,7 @@ static int dup_line(const struct fb_dup_group *g, void *ctx)
 
 static int review_duplicates(struct fb_store *s, int argc, char **argv)
 {
-	struct rv r = {s, has_flag(argc, argv, "--unmasked"), 0, NULL, 0, "", NULL};
+	struct rv r = {.s = s, .unmasked = has_flag(argc, argv, "--unmasked")};
 	struct fb_error err = {0};
 
 	if (fb_review_duplicates(s, dup_line, &r, &err) < 0)
@@ -288,7 +293,7 @@ static int alarm_line(const struct fb_alarm *a, void *ctx)
 
 static int review_alarms(struct fb_store *s, int argc, char **argv)
 {
-	struct rv r = {s, 0, 0, NULL, 0, "", NULL};
+	struct rv r = {.s = s};
 	struct fb_error err = {0};
 
 	if (fb_alarm_list(s, has_flag(argc, argv, "--all"), alarm_line, &r, &err) < 0)
@@ -344,7 +349,7 @@ static int device_line(const struct fb_device_stat *d, void *ctx)
 
 static int review_devices(struct fb_store *s, int argc, char **argv)
 {
-	struct rv r = {s, 0, 0, NULL, 0, "", NULL};
+	struct rv r = {.s = s};
 	struct fb_error err = {0};
 	int64_t mark = 0;
 

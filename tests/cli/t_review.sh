@@ -31,7 +31,7 @@ is "both laptops show the same conflicts" "$(a review conflicts)" "$out"
 out=$(a review)
 like "the summary counts it" "$out" "conflicts +1 "
 first=$(b review conflicts | sed -n 's/^  1 \* \([^ ]*\)  by .*/\1/p')
-ok "resolve by picking value 1" b review resolve "$p" employer --pick 1
+ok "resolve by picking value 1 (the field by its Chinese label)" b review resolve "$p" 用工单位 --pick 1
 is "no conflict left where it was resolved" "$(b review conflicts)" "no conflicts"
 syncall
 is "the resolution synced back: none on the other laptop" "$(a review conflicts)" "no conflicts"
@@ -43,7 +43,7 @@ like "picking on a field without a conflict is refused" "$(cat "$T/err")" "no co
 a edit "$p" branch=一分会
 b edit "$p" branch=二分会
 syncall
-ok "resolve by typing a new value" a review resolve "$p" branch --value 三分会
+ok "resolve by typing a new value (the field by its label)" a review resolve "$p" 所属工会 --value 三分会
 syncall
 like "the typed value wins everywhere" "$(b show "$p")" "branch.*三分会"
 is "no conflicts" "$(b review conflicts)" "no conflicts"
