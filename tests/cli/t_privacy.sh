@@ -140,6 +140,18 @@ $FB sync > /dev/null
 on a
 env FIELDBOOK_PASSPHRASE_FILE=$T/coord.pass $FB sync > /dev/null
 env FIELDBOOK_PASSPHRASE_FILE=$T/coord.pass $FB bundle create "$T/all2.bundle" > /dev/null
+on n
+$FB sync > /dev/null
+on b
+env FIELDBOOK_PASSPHRASE_FILE=$T/field.pass $FB sync > /dev/null
+da=$(FIELDBOOK_HOME=$T/a FIELDBOOK_CONFIG=$T/a.config FIELDBOOK_PASSPHRASE_FILE=$T/coord.pass $FB check --state-digest)
+db=$(FIELDBOOK_HOME=$T/b FIELDBOOK_CONFIG=$T/b.config FIELDBOOK_PASSPHRASE_FILE=$T/field.pass $FB check --state-digest)
+dn=$(FIELDBOOK_HOME=$T/n FIELDBOOK_CONFIG=$T/n.config $FB check --state-digest)
+is "the coordinator's and the field laptop's state are the same" "$db" "$da"
+is "... and so is the keyless laptop's (the state is the sealed text)" "$dn" "$da"
+ok "check: the keyless laptop's database matches its op log" env FIELDBOOK_HOME=$T/n FIELDBOOK_CONFIG=$T/n.config $FB check
+ok "rebuild on the coordinator's laptop keeps the state" sh -c "FIELDBOOK_HOME=$T/a FIELDBOOK_CONFIG=$T/a.config FIELDBOOK_PASSPHRASE_FILE=$T/coord.pass $FB rebuild > /dev/null && test \"\$(FIELDBOOK_HOME=$T/a FIELDBOOK_CONFIG=$T/a.config FIELDBOOK_PASSPHRASE_FILE=$T/coord.pass $FB check --state-digest)\" = $da"
+on a
 ok "no sensitive plaintext in any git object of a, b, l, n or the remote, nor in the bundles" \
 	$SCAN "$T/needles" "$T/hq.git" "$T/a/repo.git" "$T/b/repo.git" "$T/l/repo.git" "$T/n/repo.git" \
 	"$T/all.bundle" "$T/all2.bundle"
