@@ -54,17 +54,21 @@ struct join {
  * (never written by fieldbook) gets a 64-bit FNV-1a hash with the top bit set. */
 static uint64_t id_key(const char *id)
 {
+	/* hex digit value + 1; 0 for every other byte */
+	static const unsigned char hex[256] = {
+		['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8,
+		['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+	};
 	uint64_t k = 0, h = 1469598103934665603ull;
+	const unsigned char *u = (const unsigned char *)id;
 	const char *c;
+	int i;
 
 	if (!id)
 		return 1;
-	for (c = id; *c; c++) {
-		if (c - id >= FB_ID_LEN || !((*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'f')))
-			break;
-		k = k << 4 | (uint64_t)(*c <= '9' ? *c - '0' : *c - 'a' + 10);
-	}
-	if (c - id == FB_ID_LEN && !*c && k)
+	for (i = 0; i < FB_ID_LEN && hex[u[i]]; i++)
+		k = k << 4 | (uint64_t)(hex[u[i]] - 1);
+	if (i == FB_ID_LEN && !u[i] && k)
 		return k;
 	for (c = id; *c; c++)
 		h = (h ^ (unsigned char)*c) * 1099511628211ull;
