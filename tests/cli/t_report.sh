@@ -88,4 +88,6 @@ like "TUI in Chinese" "$scr" '会员发展'
 like "TUI in Chinese: choice labels and bars" "$scr" '    外卖骑手 +█+ 1 \(0\)'
 scr=$(FIELDBOOK_NOW=2025-08-01 $FB screen --size 40x10 --keys 'r')
 like "TUI report at 40x10" "$scr" 'Summary'
+scr=$(LC_ALL=C FIELDBOOK_NOW=2025-08-01 $FB screen --size 60x12 --keys 'r' 2> /dev/null)
+like "TUI report without UTF-8: bars of #" "$scr" '    Person +#+ 2 \(1\)'
 echo "1..$n"
