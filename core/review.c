@@ -554,41 +554,102 @@ int fb_review_mark_get(struct fb_store *s, int64_t *out, struct fb_error *err)
 
 int fb_review_mark_set(struct fb_store *s, struct fb_error *err)
 {
-	/* the newest HLC this millisecond can have, so everything created so far is before it */
-	return fb_store_state_set_int(s, "review.mark", (int64_t)(fb_clock_now_ms() << 16 | 0xffff), err);
+	sqlite3_stmt *st;
+	int64_t last = 0;
+	int rc;
+
+	/* the arrival number of the newest op (op.n): what arrives later is new, however old
+	 * its clock (a laptop that was offline for a week) */
+	if (!(st = stmt(s, "SELECT coalesce(max(n), 0) FROM op", err)))
+		return FB_EDB;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		last = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if ((rc = db_begin(s, err)) < 0)
+		return rc;
+	if ((rc = fb_store_state_set_int(s, "review.mark_n", last, err)) < 0 ||
+	    (rc = fb_store_state_set_int(s, "review.mark", (int64_t)(fb_clock_now_ms() << 16), err)) < 0) {
+		db_rollback(s);
+		return rc;
+	}
+	return db_commit(s, err);
+}
+
+/* Records added (or restored) per device since the mark: the `_exists := 1` ops that
+ * arrived after it, a range of op.n. */
+struct added {
+	char dev[FB_ID_LEN + 8];
+	int64_t n;
+};
+
+static int added_since(struct fb_store *s, struct added **out, size_t *n, struct fb_error *err)
+{
+	sqlite3_stmt *st;
+	int64_t mark = 0;
+	int r, rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = fb_store_state_get_int(s, "review.mark_n", &mark, err)) < 0)
+		return rc;
+	if (!(st = stmt(s, "SELECT device, count(*) FROM op WHERE n > ?1 AND field = '_exists'"
+			   " AND value = '1' GROUP BY device",
+			err)))
+		return FB_EDB;
+	sqlite3_bind_int64(st, 1, mark);
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		struct added *a2 = realloc(*out, (*n + 1) * sizeof *a2);
+		if (!a2) {
+			sqlite3_reset(st);
+			return fb_error_set(err, FB_ENOMEM, NULL, "out of memory");
+		}
+		*out = a2;
+		snprintf(a2[*n].dev, sizeof a2[*n].dev, "%s", sqlite3_column_text(st, 0));
+		a2[*n].n = sqlite3_column_int64(st, 1);
+		(*n)++;
+	}
+	sqlite3_reset(st);
+	return r == SQLITE_DONE ? 0 : db_error(s, "reading devices", err);
 }
 
 int fb_review_devices(struct fb_store *s, int (*cb)(const struct fb_device_stat *d, void *ctx),
 		      void *ctx, struct fb_error *err)
 {
 	sqlite3_stmt *st = NULL;
-	int64_t mark = 0;
+	struct added *added = NULL;
+	size_t nadded = 0, i;
 	int r, rc;
 
-	if ((rc = fb_review_mark_get(s, &mark, err)) < 0)
-		return rc;
-	if (sqlite3_prepare_v2(s->db, "SELECT created_dev, count(*), sum(created_hlc > ?1),"
-				      " max(updated_hlc), group_concat(DISTINCT created_by)"
+	if ((rc = added_since(s, &added, &nadded, err)) < 0)
+		goto cleanup;
+	if (sqlite3_prepare_v2(s->db, "SELECT created_dev, count(*), max(updated_hlc),"
+				      " group_concat(DISTINCT created_by)"
 				      " FROM record WHERE exists_ = 1 GROUP BY created_dev"
 				      " ORDER BY created_dev",
-			       -1, &st, NULL) != SQLITE_OK)
-		return db_error(s, "reading devices", err);
+			       -1, &st, NULL) != SQLITE_OK) {
+		rc = db_error(s, "reading devices", err);
+		goto cleanup;
+	}
 	plan_note(s, st);
-	sqlite3_bind_int64(st, 1, mark);
 	while (rc == 0 && (r = sqlite3_step(st)) == SQLITE_ROW) {
 		struct fb_device_stat d;
-		const unsigned char *a = sqlite3_column_text(st, 4);
+		const unsigned char *a = sqlite3_column_text(st, 3);
 		d.device = (const char *)sqlite3_column_text(st, 0);
 		d.records = sqlite3_column_int64(st, 1);
-		d.since_review = sqlite3_column_int64(st, 2);
-		d.last_hlc = sqlite3_column_int64(st, 3);
+		d.last_hlc = sqlite3_column_int64(st, 2);
 		d.authors = a ? (const char *)a : "";
+		d.since_review = 0;
+		for (i = 0; i < nadded; i++)
+			if (!strcmp(added[i].dev, d.device))
+				d.since_review = added[i].n;
 		if ((rc = fb_alarm_count(s, d.device, &d.alarms, err)) < 0)
 			break;
 		rc = cb(&d, ctx);
 	}
 	if (rc == 0 && r != SQLITE_DONE)
 		rc = db_error(s, "reading devices", err);
+cleanup:
 	sqlite3_finalize(st);
+	free(added);
 	return rc;
 }

@@ -111,15 +111,17 @@ struct fb_device_stat {
 	const char *device;
 	const char *authors;   /* operators who created its records, comma-joined */
 	int64_t records;       /* records it created that exist */
-	int64_t since_review;  /* of those, created after the review mark */
+	int64_t since_review;  /* records it added (or restored) that arrived after the review mark */
 	int64_t last_hlc;      /* newest change to a record it created */
 	int64_t alarms;        /* open alarms that name it */
 };
 
-/* One line per device that created records, by device id (one pass over the records). */
+/* One line per device that created records, by device id (one pass over the records;
+ * the arrivals since the mark are a range of the op log's arrival numbers). */
 int fb_review_devices(struct fb_store *store, int (*cb)(const struct fb_device_stat *d, void *ctx),
 		      void *ctx, struct fb_error *err);
-/* The review mark (an HLC; 0 = never reviewed) and setting it to now. */
+/* The review mark: when it was set (an HLC; 0 = never reviewed), and setting it: what
+ * arrives afterwards counts as new, whatever its own clock says. */
 int fb_review_mark_get(struct fb_store *store, int64_t *out, struct fb_error *err);
 int fb_review_mark_set(struct fb_store *store, struct fb_error *err);
 

@@ -301,10 +301,23 @@ int main(void)
 
 	/* ---- devices and the review mark */
 	fb_review_devices(a, dev_cb, (void *)fb_store_device(b), &err);
-	TAP_OK(dev_records == 3 && dev_since == 3, "device b created 3 live records, all new (%lld, %lld)",
+	TAP_OK(dev_records == 3 && dev_since == 4, "device b created 3 live records; new: those and a restore (%lld, %lld)",
 	       (long long)dev_records, (long long)dev_since);
 	fb_review_mark_set(a, &err);
 	test_add(b, id, "person", &err, "name", "周八", "occupation", "courier", NULL);
+	{
+		/* a record with an old clock that arrives after the review is new all the same */
+		struct fb_op old = {"0123456789abcdef:1.0", (int64_t)1000 << 16, "离线", "person",
+				    "00000000000000aa", "_exists", "1", ""};
+		struct fb_op oldname = {"0123456789abcdef:1.1", (int64_t)1000 << 16, "离线", "person",
+					"00000000000000aa", "name", "陈旧", ""};
+		struct fb_op both[2];
+		both[0] = old;
+		both[1] = oldname;
+		TAP_OK(fb_store_apply_ops(a, both, 2, NULL, &err) == 0, "an old record arrives (%s)", err.message);
+	}
+	fb_review_devices(a, dev_cb, (void *)"0123456789abcdef", &err);
+	TAP_OK(dev_since == 1, "it counts as new since the review (%lld)", (long long)dev_since);
 	sync2(a, b);
 	fb_review_devices(a, dev_cb, (void *)fb_store_device(b), &err);
 	TAP_OK(dev_records == 4 && dev_since == 1, "one new since the review mark (%lld)", (long long)dev_since);
