@@ -63,6 +63,8 @@ bare() { git init -q --bare "$1" && git -C "$1" config receive.denyNonFastForwar
 	git -C "$1" config receive.denyDeletes true; }
 notes=()
 note() { notes+=("$*"); echo "bench_sync: $*" >&2; }
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+note "load average at the start (1, 5, 15 min): $(load) on $(nproc) CPUs"
 fbin() { FIELDBOOK_HOME=$1 FIELDBOOK_CONFIG=$1.config "$fb" "${@:2}"; }
 remote() { # remote DIR NAME URL: (re)defines a remote of the store in DIR
 	fbin "$1" remote remove "$2" > /dev/null 2>&1 || true
@@ -348,5 +350,6 @@ echo
 note "pushed per timed round: $pushed1 ops (1M remote), $pushed10 ops (10M remote)"
 note "ingest alone: $ing_ops ops in $ing_s s; first sync $t_first ms (fetch $t_fetch ms, then ingest $((t_first - t_fetch)) ms) vs git fetch $t_gitfetch ms"
 note "change files: the stick $nf1 files, $(mib $((raw1 / 1024))) raw; 10M remote $nf10 files, $(mib $((raw10 / 1024))) raw; git gc of the stick took $t_gc1 ms"
+note "load average at the end (1, 5, 15 min): $(load)"
 echo "notes:"
 for l in "${notes[@]}"; do echo "  - $l"; done

@@ -333,16 +333,48 @@ cleanup:
 	return rc;
 }
 
+/* 0 when every object of l is in dst now.  The indexer names each object by the hash of
+ * what it received, so an object that was damaged in src (content not matching its id)
+ * is missing here under its id. */
+static int all_arrived(git_repository *dst, const struct objlist *l)
+{
+	git_odb *odb = NULL;
+	size_t i;
+	int rc = 0;
+
+	if (git_repository_odb(&odb, dst) < 0)
+		return -1;
+	git_odb_refresh(odb);
+	for (i = 0; i < l->n && rc == 0; i++)
+		if (!git_odb_exists_ext(odb, &l->v[i].id, GIT_ODB_LOOKUP_NO_REFRESH)) {
+			char hex[GIT_OID_HEXSZ + 1], m[160];
+			git_oid_tostr(hex, sizeof hex, &l->v[i].id);
+			snprintf(m, sizeof m, "object %s of the other repository is damaged (its content "
+					      "does not match its id)", hex);
+			git_error_set_str(GIT_ERROR_ODB, m);
+			rc = -1;
+		}
+	git_odb_free(odb);
+	return rc;
+}
+
 static int copy_objects(git_repository *dst, git_repository *src, const git_oid *tips, size_t n,
 			const struct sync_path_progress *pg)
 {
 	struct objlist l = {0};
 	int rc;
 
-	if ((rc = missing_objects(dst, src, tips, n, &l)) == 0 && l.n)
+	if ((rc = missing_objects(dst, src, tips, n, &l)) == 0 && l.n) {
+		/* libgit2 hashes every object it reads to check it, and its indexer hashes it
+		 * again: the second check is kept (all_arrived), the first one is skipped */
+		git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
 		rc = write_pack(dst, src, &l, pg);
-	else if (rc == 0 && pg && pg->fn)
+		git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
+		if (rc == 0)
+			rc = all_arrived(dst, &l);
+	} else if (rc == 0 && pg && pg->fn) {
 		pg->fn(pg->phase, 0, 0, 0, pg->ctx);
+	}
 	free(l.v);
 	return rc;
 }

@@ -28,9 +28,13 @@
 int sync_git_error(struct fb_error *err, const char *what)
 {
 	const git_error *e = git_error_last();
+	const char *m = e && e->message ? e->message : "";
 
-	return fb_error_set(err, FB_EIO, "git", _("could not %s: %s"), what,
-			    e && e->message ? e->message : _("unknown git error"));
+	if (strstr(m, "No space left on device") || strstr(m, "Disk quota exceeded"))
+		return fb_error_set(err, FB_EIO, "git",
+				    _("the disk is full: could not %s; free some space and sync again; "
+				      "everything saved before stays on this computer"), what);
+	return fb_error_set(err, FB_EIO, "git", _("could not %s: %s"), what, *m ? m : _("unknown git error"));
 }
 
 void sync_notify(struct fb_sync *s, const char *fmt, ...)

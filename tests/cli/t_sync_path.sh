@@ -2,7 +2,8 @@
 # three devices converge, the repositories stay clean for git (fsck --strict, clone,
 # bundle verify, fetch from our bundles), bundles made by git are read, a forged change
 # file, a change file under another device's path and a rewritten branch are quarantined
-# with nothing changed, and repeated syncs change nothing.
+# with nothing changed, repeated syncs change nothing, and a stick with a damaged object
+# is refused in plain words with no ref moved.
 . "$(dirname "$0")/lib.sh"
 command -v git > /dev/null || { echo "1..0 # SKIP git not installed"; exit 0; }
 git_test_env
@@ -151,4 +152,26 @@ is "... nothing changed" "$(digest c)" "$before"
 is "... the remote's branch was not overwritten either" "$(git -C "$T/rewritten.git" rev-parse dev/$id_a)" "$(g rev-parse rw)"
 ok "git fsck --strict: c's repository after the quarantines" fsck_ok "$T/c/repo.git"
 ok "git fsck --strict: the remote" fsck_ok "$T/usb.git"
+
+# A stick whose object is damaged: a change file's content no longer matches its id (a bad
+# sector, a hand edit).  The objects of a path remote are copied odb to odb and named by
+# the hash of what arrived, so the fetch fails in plain words and no ref moves.
+git clone -q --bare "$T/usb.git" "$T/damaged.git"
+git -C "$T/damaged.git" repack -q -a -d
+mv "$T/damaged.git"/objects/pack/*.pack "$T/damaged.pack" # loose objects, one file each
+rm -f "$T/damaged.git"/objects/pack/*
+git -C "$T/damaged.git" unpack-objects -q < "$T/damaged.pack"
+blob=$(git -C "$T/damaged.git" rev-parse "dev/$id_a:$(git -C "$T/damaged.git" ls-tree -r --name-only "dev/$id_a" -- log/ | head -1)")
+f=$T/damaged.git/objects/${blob:0:2}/${blob:2}
+chmod u+w "$f"
+python3 -c 'import sys, zlib; sys.stdout.buffer.write(zlib.compress(b"blob 5\0forge"))' > "$f"
+on dmg
+$FB init --device-label dmg --operator op-dmg > /dev/null
+$FB remote add damaged "$T/damaged.git" > /dev/null
+before=$(digest dmg)
+is "a stick with a damaged object: exit 1" "$(status $FB sync damaged)" 1
+like "... says so" "$(cat "$T/err")" "could not fetch from remote damaged: object $blob of the other repository is damaged"
+is "... nothing changed" "$(digest dmg)" "$before"
+is "... no staging ref was set" "$(git -C "$T/dmg/repo.git" for-each-ref refs/fieldbook/staging/ | wc -l)" 0
+ok "git fsck --strict: dmg's repository" fsck_ok "$T/dmg/repo.git"
 echo "1..$n"
