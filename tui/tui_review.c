@@ -277,7 +277,6 @@ static void review_draw(struct tui *t, struct tui_screen *s)
 		 tui_key_for(CTX_REVIEW, ACT_REVIEW_NEXT), tui_key_for(CTX_REVIEW, ACT_OPEN),
 		 tui_key_for(CTX_REVIEW, ACT_ACK), tui_key_for(CTX_REVIEW, ACT_MARK),
 		 tui_key_for(CTX_REVIEW, ACT_OPEN_RECORD), tui_key_for(CTX_REVIEW, ACT_BACK));
-	tui_frame(t, _("Review"), hints);
 	for (q = 0; q < NQUEUES; q++) {
 		if (r->count[q] < 0)
 			snprintf(tab, sizeof tab, " %d %s ", q + 1, _(names[q]));
@@ -301,9 +300,20 @@ static void review_draw(struct tui *t, struct tui_screen *s)
 	for (i = 0, y = 3; i < h && r->top + i < (int)r->n; i++, y++)
 		tui_put(t, y, 0, t->cols, r->items[r->top + i].line, r->top + i == r->sel ? TUI_REVERSE : TUI_NORMAL, 1);
 	if (r->n && r->items[r->sel].detail) {
+		/* the detail of the selected line, line by line, each wrapped by columns */
+		const char *p = r->items[r->sel].detail;
+		char line[2048];
 		tui_rule(t, 3 + h);
-		tui_wrap(t, 4 + h, r->items[r->sel].detail, TUI_NORMAL);
+		for (y = 4 + h; *p && y < t->rows - 2;) {
+			size_t len = strcspn(p, "\n");
+			snprintf(line, sizeof line, "%.*s", (int)(len < sizeof line - 1 ? len : sizeof line - 1), p);
+			y = *line ? tui_wrap(t, y, line, TUI_NORMAL) : y + 1;
+			p += len;
+			if (*p == '\n')
+				p++;
+		}
 	}
+	tui_frame(t, _("Review"), hints); /* last: a long detail never covers the status lines */
 }
 
 static struct review *top_review(struct tui *t)
