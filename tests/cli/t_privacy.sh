@@ -19,7 +19,8 @@ ID2=440305198802294562
 SUMMARY=老板拖欠工资三个月共八千元
 DEMAND=站点夜间没有休息室骑手只能睡在车上
 REASON=母亲胃癌手术自费部分无力承担
-printf '%s\n' "$ID" "${ID:0:14}" "$ID2" "${ID2:0:14}" "$SUMMARY" "拖欠工资" "$DEMAND" "夜间没有休息室" \
+ID3=310115199503151235
+printf '%s\n' "$ID" "${ID:0:14}" "$ID2" "${ID2:0:14}" "$ID3" "${ID3:0:14}" "$SUMMARY" "拖欠工资" "$DEMAND" "夜间没有休息室" \
 	"$REASON" "胃癌手术" > "$T/needles"
 
 bare "$T/hq.git"
@@ -135,6 +136,31 @@ is "... and refuses to write a sensitive field in plain text" "$(status $FB add 
 like "... saying how to join" "$(cat "$T/err")" "init --join"
 ok "... while other fields still save" $FB add person name=李四 occupation=courier
 
+# ---- rotation: a new key in front, the old ones kept; laptops import a newer key file
+on o
+env FIELDBOOK_PASSPHRASE_FILE=$T/other.pass $FB key export "$T/other.key" --operator 李外展 --role field --passphrase-file "$T/field.pass" > /dev/null
+on a
+export FIELDBOOK_PASSPHRASE_FILE=$T/coord.pass
+ok "key rotate (coordinator)" $FB key rotate
+like "... names the new key" "$(cat "$T/out")" "new deployment key [0-9a-f]{8}"
+p3=$($FB add person name=王五 id_number=$ID3 occupation=courier)
+like "values sealed before the rotation still open" "$($FB show $p --unmasked --reason 轮换后核对)" "$ID"
+like "the new value opens" "$($FB show $p3 --unmasked --reason 轮换后核对)" "$ID3"
+$FB sync > /dev/null
+ok "a key file with the new key for the field worker" $FB key export "$T/field2.key" --operator 李外展 --role field --passphrase-file "$T/field.pass"
+on b
+export FIELDBOOK_PASSPHRASE_FILE=$T/field.pass
+$FB sync > /dev/null
+like "b, with the old key, cannot open the value sealed with the new one" "$($FB show $p3)" "encrypted with a key this computer does not have"
+is "b: a key file of another deployment is refused" "$(status $FB key import "$T/other.key")" 1
+like "... saying so" "$(cat "$T/err")" "belongs to another deployment"
+ok "b imports the newer key file" $FB key import "$T/field2.key"
+like "b opens it now (masked for the field role)" "$($FB show $p3)" "310\*+1235"
+like "search by an ID number sealed after the rotation" "$($FB search $ID3)" "$p3 "
+like "... and by one sealed before it (the lookup key did not change)" "$($FB search $ID)" "$p "
+$FB sync > /dev/null
+unset FIELDBOOK_PASSPHRASE_FILE
+
 # ---- the scan: every git object, the bundle, every database file
 $FB sync > /dev/null
 on a
@@ -144,6 +170,8 @@ on n
 $FB sync > /dev/null
 on b
 env FIELDBOOK_PASSPHRASE_FILE=$T/field.pass $FB sync > /dev/null
+on a
+env FIELDBOOK_PASSPHRASE_FILE=$T/coord.pass $FB sync > /dev/null
 da=$(FIELDBOOK_HOME=$T/a FIELDBOOK_CONFIG=$T/a.config FIELDBOOK_PASSPHRASE_FILE=$T/coord.pass $FB check --state-digest)
 db=$(FIELDBOOK_HOME=$T/b FIELDBOOK_CONFIG=$T/b.config FIELDBOOK_PASSPHRASE_FILE=$T/field.pass $FB check --state-digest)
 dn=$(FIELDBOOK_HOME=$T/n FIELDBOOK_CONFIG=$T/n.config $FB check --state-digest)
