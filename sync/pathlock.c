@@ -127,6 +127,11 @@ static int write_lock(const char *path, int *eno, struct fb_error *err, const ch
 	return 0;
 }
 
+int sync_is_temp_pack(const char *name)
+{
+	return !strncmp(name, "pack_git2_", 10);
+}
+
 struct scan {
 	struct fb_sync *s;
 	const char *name;
@@ -135,7 +140,8 @@ struct scan {
 	long young_age;
 };
 
-/* Git lock files in dir (recursing below refs/ up to depth 8). */
+/* Git lock files in dir (recurse 1: below it up to depth 8, as refs/; recurse 2: it is
+ * objects/pack, where unfinished temporary packs are removed too). */
 static void scan_dir(struct scan *sc, const char *dir, int recurse, int depth)
 {
 	DIR *d = opendir(dir);
@@ -152,11 +158,19 @@ static void scan_dir(struct scan *sc, const char *dir, int recurse, int depth)
 		if ((size_t)snprintf(p, sizeof p, "%s/%s", dir, e->d_name) >= sizeof p || lstat(p, &sb) < 0)
 			continue;
 		if (S_ISDIR(sb.st_mode)) {
-			if (recurse && depth < 8)
+			if (recurse == 1 && depth < 8)
 				scan_dir(sc, p, recurse, depth + 1);
 			continue;
 		}
-		if (!S_ISREG(sb.st_mode) || n < 6 || strcmp(e->d_name + n - 5, ".lock"))
+		if (!S_ISREG(sb.st_mode))
+			continue;
+		if (recurse == 2 && sync_is_temp_pack(e->d_name)) { /* a killed push's unfinished pack */
+			if (sc->now - sb.st_mtime > SYNC_LOCK_STALE ||
+			    (sc->dead_since && sb.st_mtime >= sc->dead_since - 2))
+				unlink(p);
+			continue;
+		}
+		if (n < 6 || strcmp(e->d_name + n - 5, ".lock"))
 			continue;
 		if (sc->now - sb.st_mtime > SYNC_LOCK_STALE || (sc->dead_since && sb.st_mtime >= sc->dead_since - 2)) {
 			if (unlink(p) == 0)
@@ -187,7 +201,7 @@ static int git_locks(struct fb_sync *s, const char *name, const char *repo, time
 	snprintf(p, sizeof p, "%s/refs", repo);
 	scan_dir(&sc, p, 1, 0);
 	snprintf(p, sizeof p, "%s/objects/pack", repo);
-	scan_dir(&sc, p, 0, 0);
+	scan_dir(&sc, p, 2, 0);
 	if (sc.young[0])
 		return fb_error_set(err, FB_EIO, "remote",
 				    _("remote %s is locked by %s, made %ld s ago: another program may be "

@@ -158,8 +158,12 @@ static void no_delta_search(git_repository *repo)
 	git_error_clear();
 }
 
-/* Removes *.lock files in dir and, below refs/, in its subdirectories (depth-limited). */
-static void remove_stale_locks(const char *dir, int depth)
+/* Removes *.lock files in the repository dir, below refs/ (depth-limited) and in
+ * objects/pack/, with what a killed fetch leaves there: libgit2's pack_git2_* temporary
+ * packs, which `git fsck` calls garbage. */
+enum lock_dir { LD_ROOT, LD_REFS, LD_OBJECTS, LD_PACK };
+
+static void remove_stale_locks(const char *dir, enum lock_dir where, int depth)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
@@ -174,10 +178,20 @@ static void remove_stale_locks(const char *dir, int depth)
 			continue;
 		if (lstat(p, &sb) != 0)
 			continue;
-		if (S_ISREG(sb.st_mode) && n > 5 && !strcmp(e->d_name + n - 5, ".lock"))
+		if (S_ISREG(sb.st_mode) && where != LD_OBJECTS &&
+		    ((n > 5 && !strcmp(e->d_name + n - 5, ".lock")) ||
+		     (where == LD_PACK && sync_is_temp_pack(e->d_name))))
 			unlink(p);
-		else if (S_ISDIR(sb.st_mode) && depth < 8 && (depth > 0 || !strcmp(e->d_name, "refs")))
-			remove_stale_locks(p, depth + 1);
+		else if (S_ISDIR(sb.st_mode) && depth < 8) {
+			if (where == LD_ROOT && !strcmp(e->d_name, "refs"))
+				remove_stale_locks(p, LD_REFS, depth + 1);
+			else if (where == LD_ROOT && !strcmp(e->d_name, "objects"))
+				remove_stale_locks(p, LD_OBJECTS, depth + 1);
+			else if (where == LD_OBJECTS && !strcmp(e->d_name, "pack"))
+				remove_stale_locks(p, LD_PACK, depth + 1);
+			else if (where == LD_REFS)
+				remove_stale_locks(p, LD_REFS, depth + 1);
+		}
 	}
 	closedir(d);
 }
@@ -239,7 +253,7 @@ int fb_sync_open(struct fb_sync **out, struct fb_store *store, struct fb_error *
 	}
 	/* We hold the sync lock, so no other fieldbook uses the repository: a *.lock file
 	 * left in it is from a sync that was killed (libgit2 writes X.lock, then renames it). */
-	remove_stale_locks(path, 0);
+	remove_stale_locks(path, LD_ROOT, 0);
 	no_delta_search(s->repo);
 	if ((rc = sync_reconcile(s, err)) < 0)
 		goto fail;

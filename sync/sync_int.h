@@ -135,6 +135,9 @@ int sync_path_push(git_repository *local, const char *url, char **specs, size_t 
  * git lock files left in the remote are removed).  FB_EIO with the exact fix when the
  * remote is in use; 0 without holding it when the remote is read-only. */
 #define SYNC_LOCK_STALE 600 /* seconds */
+/* 1 when name (in objects/pack/) is a temporary pack libgit2's indexer writes and renames
+ * when done ("pack_git2_*"): left behind only by a killed process. */
+int sync_is_temp_pack(const char *name);
 struct sync_path_lock {
 	char path[4200];
 	int held;

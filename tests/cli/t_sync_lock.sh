@@ -125,6 +125,33 @@ wait "$live" 2> /dev/null
 ok "once that process is gone, the lock is taken over" $FB sync usb
 ok "... and removed at the end" [ ! -e "$lock" ]
 
+# ---- a sync killed while it writes its pack into the stick ----
+# a relays the stick's 40,000 ops to an empty stick: killed the moment the pack being
+# written appears there (libgit2's objects/pack/pack_git2_* temporary file); a few tries,
+# since the write may be done before the poll sees it
+caught=0
+for try in 1 2 3 4 5 6 7 8; do
+	rm -rf "$T/stick2.git"
+	bare "$T/stick2.git"
+	$FB remote remove usb2 > /dev/null 2>&1 || :
+	$FB remote add usb2 "$T/stick2.git" > /dev/null
+	$FB sync usb2 > /dev/null 2>&1 &
+	pid=$!
+	while alive "$pid" && ! compgen -G "$T/stick2.git/objects/pack/pack_git2_*" > /dev/null; do sleep 0.002; done
+	{ kill -KILL "$pid"; wait "$pid"; } 2> /dev/null
+	if compgen -G "$T/stick2.git/objects/pack/pack_git2_*" > /dev/null; then
+		caught=1
+		break
+	fi
+done
+ok "a sync killed while writing its pack into a stick leaves the unfinished pack ($try tries)" [ "$caught" = 1 ]
+ok "the next sync runs to the end" $FB sync usb2
+is "... and removes the unfinished pack" "$(ls "$T/stick2.git/objects/pack" | grep -c pack_git2_)" 0
+is "... and the stick has a's branches" "$(git -C "$T/stick2.git" for-each-ref --format='%(objectname) %(refname)' refs/heads/)" \
+	"$(git -C "$T/a/repo.git" for-each-ref --format='%(objectname) %(refname)' refs/heads/dev/)"
+ok "git fsck --strict: the stick (no garbage)" fsck_ok "$T/stick2.git"
+ok "git fsck --strict: a's repository" fsck_ok "$T/a/repo.git"
+
 # ---- a new laptop gets everything ----
 on b
 $FB init --device-label b --operator op-b > /dev/null
