@@ -6,7 +6,9 @@
 # the next sync with the file's name and the exact fix (rm), and is removed by itself once
 # it is older than 10 minutes.  A lock made by another computer stops the sync with the
 # fix while young and is taken over when old; one held by a live process on this computer
-# is waited for.  Nothing is lost and every repository stays clean for git.
+# is waited for.  A sync killed while it writes its pack into a stick leaves an unfinished
+# temporary pack, which the next sync removes.  Nothing is lost and every repository stays
+# clean for git (fsck --strict: no garbage).
 . "$(dirname "$0")/lib.sh"
 command -v git > /dev/null || { echo "1..0 # SKIP git not installed"; exit 0; }
 git_test_env
