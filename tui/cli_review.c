@@ -136,6 +136,11 @@ static int review_conflicts(struct fb_store *s, int argc, char **argv)
 	struct rv r = {.s = s, .unmasked = has_flag(argc, argv, "--unmasked")};
 	struct fb_error err = {0};
 	const char *rec = argc > 2 && argv[2][0] != '-' ? argv[2] : NULL;
+	int rc;
+
+	/* privacy mode: full values are for coordinators, with a reason in the audit trail */
+	if (r.unmasked && (rc = cli_unmasked_export(s, "review", opt_value(argc, argv, "--reason"))) != CLI_OK)
+		return rc;
 
 	if (fb_review_conflicts(s, rec, conflict_line, &r, &err) < 0)
 		return cli_fail(&err);

@@ -85,6 +85,7 @@ like "... says so" "$(cat "$T/err")" "catalogues.*for coordinators"
 p2=$($FB add person name=张三 occupation=courier)
 is "b: merging people is for coordinators" "$(status $FB review merge $p $p2)" 1
 like "... says so" "$(cat "$T/err")" "merging people is for coordinators"
+is "b: review --unmasked is for coordinators" "$(status $FB review duplicates --unmasked --reason x)" 1
 is "b: publishing is for coordinators" "$(status $FB sync --publish)" 1
 like "... says so" "$(cat "$T/err")" "publishing .* is for coordinators"
 a2=$($FB add assistance person=$p type=living amount=800 reason=$REASON)
