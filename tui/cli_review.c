@@ -245,7 +245,10 @@ static int review_duplicates(struct fb_store *s, int argc, char **argv)
 {
 	struct rv r = {.s = s, .unmasked = has_flag(argc, argv, "--unmasked")};
 	struct fb_error err = {0};
+	int rc;
 
+	if (r.unmasked && (rc = cli_unmasked_export(s, "review", opt_value(argc, argv, "--reason"))) != CLI_OK)
+		return rc;
 	if (fb_review_duplicates(s, dup_line, &r, &err) < 0)
 		return cli_fail(&err);
 	if (!r.n)
