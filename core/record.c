@@ -549,13 +549,6 @@ static int load_for_change(struct fb_store *s, const char *id, char *full, const
 				  full);
 	else if (r->kind && r->kind->catalogue && fb_role_allows(s, FB_ACT_CATALOGUE, err) < 0)
 		rc = FB_EINVAL;
-	else if (r->kind && !strcmp(r->kind->name, "audit"))
-		rc = fb_error_set(err, FB_EINVAL, "id",
-				  _("record %s is an audit entry; audit entries can never be changed or "
-				    "deleted"),
-				  full);
-	else if (r->kind && r->kind->catalogue && fb_role_allows(s, FB_ACT_CATALOGUE, err) < 0)
-		rc = FB_EINVAL;
 	else if (!r->kind)
 		rc = fb_error_set(err, FB_EINVAL, "kind",
 				  _("record %s is of kind '%s', which this version of fieldbook does "

@@ -85,22 +85,6 @@ int cli_passphrase(char *out, size_t cap, const char *file, const char *prompt);
 int cli_new_passphrase(char *out, size_t cap, const char *file, const char *who);
 /* Privacy mode: resumes the unlock session or unlocks with a passphrase before command. */
 int cli_unlock_gate(struct fb_store *s, const char *command);
-/* Config lock.idle (seconds), default FB_IDLE_DEFAULT. */
-int64_t cli_idle_seconds(void);
-/* `init --join FILE`: opens the key file with its passphrase, then sets up dir with its
- * operator; nothing is created when the passphrase is wrong. */
-struct fb_init_options;
-int cli_join(const char *file, const char *dir, struct fb_init_options *o, struct fb_store **out);
-/* cli_key.c, cli_unlock.c: the deployment key, operators, unlock and lock. */
-int cmd_key(struct fb_store *s, int argc, char **argv);
-int cmd_unlock(struct fb_store *s, int argc, char **argv);
-int cmd_lock(struct fb_store *s, int argc, char **argv);
-/* A passphrase: from file, else $FIELDBOOK_PASSPHRASE_FILE, else the terminal (no echo). */
-int cli_passphrase(char *out, size_t cap, const char *file, const char *prompt);
-/* A new passphrase for who (asked twice on a terminal). */
-int cli_new_passphrase(char *out, size_t cap, const char *file, const char *who);
-/* Privacy mode: resumes the unlock session or unlocks with a passphrase before command. */
-int cli_unlock_gate(struct fb_store *s, const char *command);
 /* For commands that run locked (sync): unlocks now in privacy mode and checks the role
  * allows a (role.h).  CLI_OK in open mode. */
 int cli_unlock_for_role(struct fb_store *s, enum fb_action a);
