@@ -709,7 +709,8 @@ static int make_rows(struct run *r, struct fb_report *rep, struct fb_error *err)
 		if (md->need && !(r->q->by & md->need))
 			continue;
 		sort_metric = md;
-		qsort(a->e, a->n, sizeof a->e[0], entry_cmp);
+		if (a->n > 1) /* qsort(NULL, 0) is undefined (UBSan) */
+			qsort(a->e, a->n, sizeof a->e[0], entry_cmp);
 		for (i = 0; i < a->n; i++) {
 			struct fb_report_row *row = &rep->rows[rep->nrows++];
 			struct entry *e = &a->e[i];
