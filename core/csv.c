@@ -9,6 +9,14 @@
 
 /* ---------------------------------------------------------------- writing */
 
+/* fputs without taking the stream's lock for every cell (one writer per stream). */
+static int put_text(const char *s, FILE *f)
+{
+	size_t n = strlen(s);
+
+	return fwrite_unlocked(s, 1, n, f) == n ? 0 : -1;
+}
+
 /* A plain decimal number: optional sign, digits, optional fraction. */
 static int plain_number(const char *s)
 {
@@ -57,22 +65,22 @@ int fb_csv_put_cell(FILE *f, const char *s, int first)
 	if (fb_csv_formula_like(s) && putc_unlocked('\'', f) == EOF)
 		return -1;
 	if (!quote)
-		return fputs(s, f) == EOF ? -1 : 0;
+		return put_text(s, f);
 	while ((q = strchr(s, '"'))) {
 		/* the text up to and including the quote, then the quote again */
-		if (fwrite(s, 1, (size_t)(q - s) + 1, f) != (size_t)(q - s) + 1 ||
+		if (fwrite_unlocked(s, 1, (size_t)(q - s) + 1, f) != (size_t)(q - s) + 1 ||
 		    putc_unlocked('"', f) == EOF)
 			return -1;
 		s = q + 1;
 	}
-	if (fputs(s, f) == EOF || putc_unlocked('"', f) == EOF)
+	if (put_text(s, f) < 0 || putc_unlocked('"', f) == EOF)
 		return -1;
 	return 0;
 }
 
 int fb_csv_end_row(FILE *f)
 {
-	return fputs("\r\n", f) == EOF ? -1 : 0;
+	return put_text("\r\n", f);
 }
 
 /* ---------------------------------------------------------------- encoding */
