@@ -1528,9 +1528,14 @@ int main(int argc, char **argv)
 			snprintf(b2, sizeof b2, "%s ops", grp(ops));
 			add_row("person records", buf, ref, b2, live == (int64_t)n ? "info" : "WRONG count");
 		}
-		add_note("op log %s, derived state %s; WAL files after the run: %s and %s",
-			 fmt_bytes(file_size(db_path)), fmt_bytes(file_size(state_path)),
-			 fmt_bytes(file_size(wal)), fmt_bytes(file_size(strcat(state_path, "-wal"))));
+		{
+			int64_t state_size = file_size(state_path), state_wal;
+			strcat(state_path, "-wal");
+			state_wal = file_size(state_path);
+			add_note("op log %s, derived state %s; WAL files after the run: %s and %s",
+				 fmt_bytes(file_size(db_path)), fmt_bytes(state_size),
+				 fmt_bytes(file_size(wal)), fmt_bytes(state_wal));
+		}
 	}
 
 	fb_store_free(s);
