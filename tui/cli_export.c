@@ -203,7 +203,7 @@ static int write_csv(struct fb_store *s, const struct fb_export_query *q, const 
 			close(fd);
 		return fb_error_set(err, FB_EIO, "file", _("cannot create %s: %s"), path, strerror(errno));
 	}
-	setvbuf(f, buf, _IOFBF, sizeof buf);
+	setvbuf(f, buf, _IOFBF, sizeof buf); /* static: stays valid for stdout too */
 	rc = fb_export_csv(s, q, f, rows, err);
 	if (fflush(f) != 0 && rc == 0)
 		rc = fb_error_set(err, FB_EIO, "file", _("cannot write %s: %s"), path, strerror(errno));
@@ -212,8 +212,6 @@ static int write_csv(struct fb_store *s, const struct fb_export_query *q, const 
 			rc = fb_error_set(err, FB_EIO, "file", _("cannot write %s: %s"), path, strerror(errno));
 		if (fclose(f) != 0 && rc == 0)
 			rc = fb_error_set(err, FB_EIO, "file", _("cannot write %s: %s"), path, strerror(errno));
-	} else {
-		setvbuf(stdout, NULL, _IOFBF, BUFSIZ);
 	}
 	return rc;
 }
