@@ -242,6 +242,12 @@ is "only the January records" "$(($(wc -l < "$T/to.csv") - 1))" "2"
 ok "CSV to standard output" sh -c "$FB export person --csv - > '$T/stdout.csv'"
 is "same bytes as the file" "$(cmp "$T/stdout.csv" "$T/p.csv" && echo same)" "same"
 
+dup=$($FB add person name=王芳 mobile=13800138000 occupation=other)
+ok "a duplicate merged into 王芳" $FB review merge "$p1" "$dup"
+ok "export after the merge" $FB export person --csv "$T/merged.csv"
+is "the merged duplicate is not exported; the survivor once" "$(grep -c 王芳 "$T/merged.csv")" "1"
+unlike "no row for the duplicate's id" "$(cat "$T/merged.csv")" "$dup"
+
 is "no format: usage error" "$(status $FB export person)" "2"
 is "unknown kind: usage error" "$(status $FB export nosuch --csv "$T/x.csv")" "2"
 is "--reason without --unmasked: usage error" "$(status $FB export person --reason x --csv "$T/x.csv")" "2"
