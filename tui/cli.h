@@ -65,6 +65,9 @@ int cmd_report(struct fb_store *s, int argc, char **argv);
 /* cli_export.c, cli_import.c */
 int cmd_export(struct fb_store *s, int argc, char **argv);
 int cmd_import(struct fb_store *s, int argc, char **argv);
+/* cli_review.c */
+int cmd_review(struct fb_store *s, int argc, char **argv);
+int cmd_catalogue(struct fb_store *s, int argc, char **argv);
 /* cli_sync.c */
 int cmd_remote(struct fb_store *s, int argc, char **argv);
 int cmd_sync(struct fb_store *s, int argc, char **argv);
