@@ -51,7 +51,7 @@ const struct cli_command cli_commands[] = {
 	{"report", "[--month YYYY-MM | --quarter YYYYQn | --year YYYY | --from DATE --to DATE] [--by team|site|occupation|kind] [--monthly] [--format text|csv]",
 	 N_("the period report against the previous period: members, legal aid, outreach, services, demands, assistance"),
 	 1, cmd_report},
-	{"review", "[conflicts [ID] | resolve ID FIELD --pick N|--value VALUE | resolve ID --keep-deleted|--restore | duplicates | merge SURVIVOR DUPLICATE | unmerge DUPLICATE | alarms [--all] | ack N|--all | devices [--mark]] [--unmasked]",
+	{"review", "[conflicts [ID] | resolve ID FIELD --pick N|--value VALUE | resolve ID --keep-deleted|--restore | duplicates | merge SURVIVOR DUPLICATE | unmerge DUPLICATE | alarms [--all] | ack N|--all | devices [--mark]] [--unmasked [--reason TEXT]]",
 	 N_("the coordinator's review queues: conflicts, possible duplicate people, alarms, devices"), 1,
 	 cmd_review},
 	{"catalogue", "[site|service|team]",
