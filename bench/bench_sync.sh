@@ -90,9 +90,13 @@ if [ ! -f "$dev/seeded" ]; then
 		rm -rf "$dev"
 		mkdir -m 700 -p "$dev"
 		echo "bench_sync: copying $big to $dev (once)" >&2
-		cp "$big/fieldbook.db" "$dev/fieldbook.db.tmp"
-		[ -s "$big/fieldbook.db-wal" ] && cp "$big/fieldbook.db-wal" "$dev/fieldbook.db-wal"
-		mv "$dev/fieldbook.db.tmp" "$dev/fieldbook.db"
+		# the op log and its derived state (without the state file, opening rebuilds it)
+		for f in fieldbook-state.db fieldbook.db; do
+			[ -f "$big/$f" ] || continue
+			cp "$big/$f" "$dev/$f.tmp"
+			[ -s "$big/$f-wal" ] && cp "$big/$f-wal" "$dev/$f-wal"
+			mv "$dev/$f.tmp" "$dev/$f"
+		done
 	fi
 	rm -rf "$dev/repo.git"
 	echo "bench_sync: writing the store's generated ops into $dev/repo.git (once, ~1-2 min)" >&2

@@ -31,7 +31,7 @@ ms() {
 rss() { # max resident KiB
 	FIELDBOOK_HOME=$1 /usr/bin/time -f %M "$fb" screen --size 80x24 --keys "$2" 2>&1 > /dev/null | tail -1
 }
-records=$(sqlite3 "$big/fieldbook.db" "SELECT live FROM kind_count WHERE kind = 'person'" 2>/dev/null || echo '?')
+records=$(sqlite3 "file:$big/fieldbook-state.db?mode=ro" "SELECT live FROM kind_count WHERE kind = 'person'" 2>/dev/null || echo '?')
 printf 'records: %s persons in %s\n\n' "$records" "$big"
 printf '%-44s %12s %12s %10s\n' "what" "fieldbook" "reference" "verdict"
 e=$(ms 15 "$empty/data" '')

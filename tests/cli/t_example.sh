@@ -5,6 +5,7 @@ out=$($FB init --device-label gate-1 --team 中山港 --operator 张静)
 like "init reports the device, team and operator" "$out" "gate-1.*中山港.*张静"
 is "data directory is owner-only" "$(stat -c %a "$FIELDBOOK_HOME")" "700"
 is "database file is owner-only" "$(stat -c %a "$FIELDBOOK_HOME/fieldbook.db")" "600"
+is "state file is owner-only" "$(stat -c %a "$FIELDBOOK_HOME/fieldbook-state.db")" "600"
 is "init twice is refused" "$(status $FB init)" "1"
 like "init twice says it is already set up" "$(cat "$T/err")" "already set up"
 

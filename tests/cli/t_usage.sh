@@ -44,7 +44,7 @@ is "bad config value: exit 1" "$(status $FB list person)" "1"
 like "... names the file and the key" "$(cat "$T/err")" "language"
 printf 'operator = 值班员\nlanguage = zh\n' > "$FIELDBOOK_CONFIG"
 id=$($FB add person name=乙 occupation=保安)
-like "config operator is recorded" "$($FB show "$id")" "by 值班员"
+like "config operator is recorded (config language zh: Chinese)" "$($FB show "$id")" "由 值班员"
 like "config language = zh gives Chinese labels" "$($FB show "$id")" "职业 +保安"
 rm -f "$FIELDBOOK_CONFIG"
 printf 'team\n' > "$FIELDBOOK_CONFIG"
