@@ -283,7 +283,7 @@ int cmd_export(struct fb_store *s, int argc, char **argv)
 		q.unmasked ? _("fieldbook: exported %llu %s records with full values (unmasked)\n")
 			   : _("fieldbook: exported %llu %s records, ID numbers and mobiles masked "
 			       "(--unmasked writes full values)\n"),
-		(unsigned long long)rows, k->name);
+		(unsigned long long)rows, fb_kind_label(k));
 	if (csv && q.unmasked)
 		fprintf(stderr, "%s", _("fieldbook: Excel shows long numbers in a CSV file as 1.1E+17; "
 					"open ID numbers with --xlsx instead\n"));

@@ -60,9 +60,14 @@ static int print_reject(long line, const char *field, const char *reason, void *
 	size_t n = field ? strlen(field) : 0;
 
 	(void)ctx;
-	/* core's messages start with "field: "; the field goes first once, then the reason */
-	if (n && !strncmp(reason, field, n) && reason[n] == ':' && reason[n + 1] == ' ')
-		reason += n + 2;
+	/* core's messages start with "field: " (in Chinese "field："); the field goes first
+	 * once, then the reason */
+	if (n && !strncmp(reason, field, n)) {
+		if (reason[n] == ':' && reason[n + 1] == ' ')
+			reason += n + 2;
+		else if (!strncmp(reason + n, "\xef\xbc\x9a", 3)) /* U+FF1A FULLWIDTH COLON */
+			reason += n + 3;
+	}
 	if (n)
 		fprintf(stderr, _("fieldbook: line %ld: %s: %s\n"), line, field, reason);
 	else

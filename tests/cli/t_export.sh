@@ -202,7 +202,7 @@ PY
 check() { python3 "$T/check.py" "$@" 2>&1; }
 
 ok "export person to CSV (masked)" $FB export person --csv "$T/p.csv"
-like "it says how many records, masked" "$(cat "$T/err")" "exported 3 person records, ID numbers and mobiles masked"
+like "it says how many records, masked" "$(cat "$T/err")" "exported 3 Person records, ID numbers and mobiles masked"
 is "CSV cells equal the database, masked, English headers" "$(check csv "$T/p.csv" person en 1)" "ok"
 raw=$(cat "$T/p.csv")
 unlike "no full ID number in a masked export" "$raw" "440305198802294562|13800138000"
