@@ -238,6 +238,33 @@ cleanup:
 	return rc;
 }
 
+/* Loads the key file FILE into KF and opens the first of its entries that PASS_FILE's (or
+ * the terminal's) passphrase unlocks into RING; *OPENED is that entry.  A wrong passphrase
+ * prints WRONG (which says what was left unchanged) and gives CLI_FAIL. */
+static int open_keyfile(int *opened, struct fb_keyring *ring, struct fb_keyfile *kf,
+			const char *file, const char *pass_file, const char *wrong)
+{
+	struct fb_error err = {0};
+	char pass[256] = "";
+	size_t i;
+	int rc;
+
+	*opened = -1;
+	if (fb_keyfile_load(kf, file, &err) < 0)
+		return cli_fail(&err);
+	if ((rc = cli_passphrase(pass, sizeof pass, pass_file, _("passphrase of the key file: "))) != CLI_OK)
+		return rc;
+	for (i = 0; i < kf->n && *opened < 0; i++)
+		if (fb_keyentry_open(ring, &kf->e[i], pass, NULL) == 0)
+			*opened = (int)i;
+	fb_crypto_wipe(pass, sizeof pass);
+	if (*opened < 0) {
+		fputs(wrong, stderr);
+		return CLI_FAIL;
+	}
+	return CLI_OK;
+}
+
 /* key import FILE: a newer key file for an operator of this computer (after a rotation, a
  * new role, a new passphrase).  It must belong to the same deployment: its key ring holds
  * the oldest key of this computer's ring. */
@@ -248,8 +275,7 @@ static int key_import(struct fb_store *s, int argc, char **argv)
 	struct fb_error err = {0};
 	const struct fb_keyring *cur = fb_crypto_ring();
 	const char *pfile = NULL, *file = NULL;
-	char pass[256] = "", a[FB_KEYID_LEN + 1], b[FB_KEYID_LEN + 1];
-	size_t i;
+	char a[FB_KEYID_LEN + 1], b[FB_KEYID_LEN + 1];
 	int j, rc = CLI_OK, opened = -1;
 	enum fb_role role;
 
@@ -272,20 +298,9 @@ static int key_import(struct fb_store *s, int argc, char **argv)
 			  : cli_usage("key", _("give the key FILE"));
 		goto cleanup;
 	}
-	if (fb_keyfile_load(kf, file, &err) < 0) {
-		rc = cli_fail(&err);
+	if ((rc = open_keyfile(&opened, &ring, kf, file, pfile,
+			       _("fieldbook: wrong passphrase; nothing was changed\n"))) != CLI_OK)
 		goto cleanup;
-	}
-	if ((rc = cli_passphrase(pass, sizeof pass, pfile, _("passphrase of the key file: "))) != CLI_OK)
-		goto cleanup;
-	for (i = 0; i < kf->n && opened < 0; i++)
-		if (fb_keyentry_open(&ring, &kf->e[i], pass, NULL) == 0)
-			opened = (int)i;
-	if (opened < 0) {
-		fprintf(stderr, _("fieldbook: wrong passphrase; nothing was changed\n"));
-		rc = CLI_FAIL;
-		goto cleanup;
-	}
 	fb_keyring_id(a, &ring, ring.n - 1);
 	fb_keyring_id(b, cur, cur->n - 1);
 	if (strcmp(a, b)) {
@@ -306,7 +321,6 @@ static int key_import(struct fb_store *s, int argc, char **argv)
 	fb_keyring_id(a, &ring, 0);
 	printf(_("operator %s (%s) now has key %s on this computer\n"), kf->e[opened].name, kf->e[opened].role, a);
 cleanup:
-	fb_crypto_wipe(pass, sizeof pass);
 	fb_keyring_wipe(&ring);
 	fb_crypto_wipe(kf, sizeof *kf);
 	free(kf);
@@ -334,27 +348,15 @@ int cli_join(const char *file, const char *dir, struct fb_init_options *o, struc
 	struct fb_keyring ring = {0};
 	struct fb_error err = {0};
 	struct fb_store *s = NULL;
-	char pass[256] = "", path[4200];
-	size_t i;
+	char path[4200];
 	int rc = CLI_OK, opened = -1;
 
 	*out = NULL;
 	if (!kf)
 		return CLI_FAIL;
-	if (fb_keyfile_load(kf, file, &err) < 0) {
-		rc = cli_fail(&err);
+	if ((rc = open_keyfile(&opened, &ring, kf, file, NULL,
+			       _("fieldbook: unlock failed: wrong passphrase; nothing was set up\n"))) != CLI_OK)
 		goto cleanup;
-	}
-	if ((rc = cli_passphrase(pass, sizeof pass, NULL, _("passphrase of the key file: "))) != CLI_OK)
-		goto cleanup;
-	for (i = 0; i < kf->n && opened < 0; i++)
-		if (fb_keyentry_open(&ring, &kf->e[i], pass, NULL) == 0)
-			opened = (int)i;
-	if (opened < 0) {
-		fprintf(stderr, _("fieldbook: unlock failed: wrong passphrase; nothing was set up\n"));
-		rc = CLI_FAIL;
-		goto cleanup;
-	}
 	o->operator_name = kf->e[opened].name;
 	if (fb_store_init(&s, dir, o, &err) < 0) {
 		rc = cli_fail(&err);
@@ -372,7 +374,6 @@ int cli_join(const char *file, const char *dir, struct fb_init_options *o, struc
 	printf(_("joined the deployment as %s (%s)\n"), kf->e[0].name, kf->e[0].role);
 	*out = s;
 cleanup:
-	fb_crypto_wipe(pass, sizeof pass);
 	fb_keyring_wipe(&ring);
 	fb_crypto_wipe(kf, sizeof *kf);
 	free(kf);
