@@ -518,6 +518,17 @@ static void gen_person(struct person *p, uint64_t i, uint64_t n)
 	p->hlc = (GEN_BASE_MS + (int64_t)(i * (uint64_t)GEN_SPAN_MS / (n ? n : 1))) * 65536 + 1;
 }
 
+/* The six fields a durable save writes, from a generated person. */
+static void person_kv(struct fb_kv kv[6], const struct person *p)
+{
+	kv[0] = (struct fb_kv){"name", p->name};
+	kv[1] = (struct fb_kv){"id_number", p->id_number};
+	kv[2] = (struct fb_kv){"mobile", p->mobile};
+	kv[3] = (struct fb_kv){"occupation", p->occupation};
+	kv[4] = (struct fb_kv){"employer", p->employer};
+	kv[5] = (struct fb_kv){"member_status", p->member_status};
+}
+
 /* ---------------------------------------------------------------- generating the store */
 
 struct batch {
@@ -1042,12 +1053,8 @@ int main(int argc, char **argv)
 			struct person p;
 			gen_person(&p, n + nsaves + k, n);
 			{
-				struct fb_kv kv[6] = {{"name", p.name},
-						      {"id_number", p.id_number},
-						      {"mobile", p.mobile},
-						      {"occupation", p.occupation},
-						      {"employer", p.employer},
-						      {"member_status", p.member_status}};
+				struct fb_kv kv[6];
+				person_kv(kv, &p);
 				if (fb_record_add(s, ids[nsaves + k], "person", kv, 6, NULL, 0, &err) < 0)
 					die_fb("fb_record_add", &err);
 			}
@@ -1069,12 +1076,8 @@ int main(int argc, char **argv)
 				struct person p;
 				gen_person(&p, n + done + k, n);
 				{
-					struct fb_kv kv[6] = {{"name", p.name},
-							      {"id_number", p.id_number},
-							      {"mobile", p.mobile},
-							      {"occupation", p.occupation},
-							      {"employer", p.employer},
-							      {"member_status", p.member_status}};
+					struct fb_kv kv[6];
+					person_kv(kv, &p);
 					if (fb_record_add(s, ids[done + k], "person", kv, 6, NULL, 0, &err) < 0)
 						die_fb("fb_record_add", &err);
 				}
@@ -1471,12 +1474,8 @@ int main(int argc, char **argv)
 			for (k = 0; k < 50; k++) {
 				struct person p;
 				gen_person(&p, (uint64_t)k, n);
-				struct fb_kv kv[6] = {{"name", p.name},
-						      {"id_number", p.id_number},
-						      {"mobile", p.mobile},
-						      {"occupation", p.occupation},
-						      {"employer", p.employer},
-						      {"member_status", p.member_status}};
+				struct fb_kv kv[6];
+				person_kv(kv, &p);
 				if (fb_record_add(e, pid, "person", kv, 6, NULL, 0, &err) < 0)
 					die_fb("fb_record_add (one page)", &err);
 			}
