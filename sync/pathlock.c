@@ -3,6 +3,9 @@
  * A sync with a path remote (a USB stick, a shared folder) holds REMOTE/fieldbook-sync.lock
  * for its whole session.  The file is made with O_EXCL and says who holds it:
  *   fieldbook sync lock / host H / boot B / pid P / started UNIXTIME
+ * (parsed and formatted by core/lockinfo.c, format in include/fieldbook/lockinfo.h; a
+ * content that does not parse, e.g. cut short by a crash, is an unknown holder on another
+ * computer).
  * A lock that is there already is stale when its sync cannot be running any more:
  *   - made on this computer since its last boot (same host and boot id) and its process
  *     is gone: taken over at once, and git lock files made since it started are removed
@@ -30,10 +33,12 @@
 #include <unistd.h>
 
 #include "fieldbook/i18n.h"
+#include "fieldbook/lockinfo.h"
 #include "sync_int.h"
 
 #define LOCK_NAME "fieldbook-sync.lock"
 
+/* This computer's boot id ("" when unknown or not a value a lock file may hold). */
 static void boot_id(char *out, size_t cap)
 {
 	FILE *f = fopen("/proc/sys/kernel/random/boot_id", "r");
@@ -44,34 +49,32 @@ static void boot_id(char *out, size_t cap)
 			out[strcspn(out, "\r\n")] = '\0';
 		fclose(f);
 	}
+	if (!fb_lockinfo_boot_ok(out))
+		out[0] = '\0';
 }
 
+/* This computer's name ("?" when unknown or not a value a lock file may hold), so the
+ * name written is the name compared with. */
 static void host_name(char *out, size_t cap)
 {
 	if (gethostname(out, cap) < 0)
 		snprintf(out, cap, "?");
 	out[cap - 1] = '\0';
-}
-
-/* Printable ASCII only (the file comes from a stick). */
-static void clean(char *s)
-{
-	for (; *s; s++)
-		if (*s < 0x20 || *s > 0x7e)
-			*s = '?';
+	if (!fb_lockinfo_host_ok(out))
+		snprintf(out, cap, "?");
 }
 
 struct holder {
-	char host[256], boot[64];
-	long pid;
-	long long started;
+	struct fb_lockinfo li; /* all empty when the file does not parse: an unknown holder */
 	time_t mtime;
 };
 
-/* 0 when read (fields it lacks stay empty), -1 when the file is gone. */
+/* 0 when read (a content that does not parse leaves h->li empty: taken over only by
+ * age), -1 when the file is gone. */
 static int read_holder(const char *path, struct holder *h)
 {
-	char buf[1024], *line, *save = NULL;
+	char buf[FB_LOCKINFO_MAX_BYTES + 1];
+	size_t len = 0;
 	struct stat sb;
 	ssize_t n;
 	int fd;
@@ -84,39 +87,35 @@ static int read_holder(const char *path, struct holder *h)
 		return -1;
 	}
 	h->mtime = sb.st_mtime;
-	n = read(fd, buf, sizeof buf - 1);
+	while (len < sizeof buf && ((n = read(fd, buf + len, sizeof buf - len)) > 0 || (n < 0 && errno == EINTR)))
+		if (n > 0)
+			len += (size_t)n;
 	close(fd);
-	buf[n > 0 ? n : 0] = '\0';
-	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		if (!strncmp(line, "host ", 5))
-			snprintf(h->host, sizeof h->host, "%s", line + 5);
-		else if (!strncmp(line, "boot ", 5))
-			snprintf(h->boot, sizeof h->boot, "%s", line + 5);
-		else if (!strncmp(line, "pid ", 4))
-			h->pid = strtol(line + 4, NULL, 10);
-		else if (!strncmp(line, "started ", 8))
-			h->started = strtoll(line + 8, NULL, 10);
-	}
-	clean(h->host);
-	clean(h->boot);
+	if (fb_lockinfo_parse(&h->li, buf, len, NULL) < 0)
+		memset(&h->li, 0, sizeof h->li);
 	return 0;
 }
 
 /* 0 when made, 1 when it could not be opened (*eno), <0 when it could not be written. */
 static int write_lock(const char *path, int *eno, struct fb_error *err, const char *name)
 {
-	char host[256], boot[64], text[512];
-	int fd, n;
+	char text[FB_LOCKINFO_MAX_BYTES];
+	struct fb_lockinfo me;
+	size_t n;
+	int fd, rc;
 
+	memset(&me, 0, sizeof me);
+	host_name(me.host, sizeof me.host);
+	boot_id(me.boot, sizeof me.boot);
+	me.pid = (long)getpid();
+	me.started = (long long)time(NULL);
+	if ((rc = fb_lockinfo_format(text, sizeof text, &n, &me, err)) < 0)
+		return rc;
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) < 0) {
 		*eno = errno;
 		return 1;
 	}
-	host_name(host, sizeof host);
-	boot_id(boot, sizeof boot);
-	n = snprintf(text, sizeof text, "fieldbook sync lock\nhost %s\nboot %s\npid %ld\nstarted %lld\n", host,
-		     boot, (long)getpid(), (long long)time(NULL));
-	if (write(fd, text, (size_t)n) != n || fsync(fd) < 0) {
+	if (write(fd, text, n) != (ssize_t)n || fsync(fd) < 0) {
 		int e = errno;
 		close(fd);
 		unlink(path);
@@ -216,7 +215,7 @@ int sync_path_lock(struct fb_sync *s, const char *name, const char *url, struct 
 		   struct fb_error *err)
 {
 	const char *repo = strncmp(url, "file://", 7) ? url : url + 7;
-	char host[256], boot[64];
+	char host[FB_LOCKINFO_HOST_MAX + 1], boot[FB_LOCKINFO_BOOT_MAX + 1];
 	struct holder h;
 	time_t dead_since = 0;
 	int rc, tries;
@@ -243,23 +242,23 @@ int sync_path_lock(struct fb_sync *s, const char *name, const char *url, struct 
 		if (read_holder(lk->path, &h) < 0)
 			continue; /* it went away meanwhile */
 		age = (long)(time(NULL) - h.mtime);
-		if (!strcmp(h.host, host) && boot[0] && !strcmp(h.boot, boot) && h.pid > 0) {
-			if (h.pid == (long)getpid() || kill((pid_t)h.pid, 0) == 0 || errno == EPERM)
+		if (!strcmp(h.li.host, host) && boot[0] && !strcmp(h.li.boot, boot) && h.li.pid > 0) {
+			if (h.li.pid == (long)getpid() || kill((pid_t)h.li.pid, 0) == 0 || errno == EPERM)
 				return fb_error_set(err, FB_EIO, "remote",
 						    _("remote %s is being synced by another fieldbook on this "
 						      "computer (process %ld): wait until it has finished and sync "
 						      "again; everything stays saved on this computer"),
-						    name, h.pid);
+						    name, h.li.pid);
 			sync_notify(s,
 				    _("remote %s: a sync on this computer (process %ld, %ld s ago) was "
 				      "interrupted and left the remote locked; taking it over"),
-				    name, h.pid, age);
-			dead_since = h.started ? (time_t)h.started : h.mtime;
+				    name, h.li.pid, age);
+			dead_since = h.li.started ? (time_t)h.li.started : h.mtime;
 		} else if (age > SYNC_LOCK_STALE) {
 			sync_notify(s,
 				    _("remote %s: taking over the lock left %ld minutes ago by a sync on %s "
 				      "that did not finish (%s)"),
-				    name, age / 60, h.host[0] ? h.host : _("another computer"), lk->path);
+				    name, age / 60, h.li.host[0] ? h.li.host : _("another computer"), lk->path);
 		} else {
 			return fb_error_set(err, FB_EIO, "remote",
 					    _("remote %s is in use by a sync on %s, started %ld s ago (its lock "
@@ -267,7 +266,7 @@ int sync_path_lock(struct fb_sync *s, const char *name, const char *url, struct 
 					      "the stick was pulled out), remove that file (`rm '%s'`) and sync "
 					      "again; otherwise wait until it has finished. Everything stays saved "
 					      "on this computer"),
-					    name, h.host[0] ? h.host : _("another computer"), age, lk->path, lk->path);
+					    name, h.li.host[0] ? h.li.host : _("another computer"), age, lk->path, lk->path);
 		}
 		if (unlink(lk->path) < 0 && errno != ENOENT)
 			return fb_error_set(err, FB_EIO, "remote", _("cannot remove the lock file %s of remote %s: %s"),

@@ -126,6 +126,17 @@ kill "$live"
 wait "$live" 2> /dev/null
 ok "once that process is gone, the lock is taken over" $FB sync usb
 ok "... and removed at the end" [ ! -e "$lock" ]
+# a lock file that does not parse (core/lockinfo.c): cut short by a crash mid-write, or
+# with a terminal escape in its host name: its holder is unknown, taken over only by age
+printf 'fieldbook sync lock\nhost %s\nboot %s\npid 1' "$(uname -n)" "$(cat /proc/sys/kernel/random/boot_id)" > "$lock"
+is "a young lock file cut short: exit 1" "$(status $FB sync usb)" 1
+like "... its holder is another computer" "$(cat "$T/err")" "remote usb is in use by a sync on another computer"
+printf 'fieldbook sync lock\nhost \033[2Jx\nboot b\npid 1\nstarted 1\n' > "$lock"
+is "a young lock file with an escape in its host name: exit 1" "$(status $FB sync usb)" 1
+unlike "... the escape is never printed" "$(cat "$T/out" "$T/err")" $'\033'
+touch -d '-11 minutes' "$lock"
+ok "... taken over once 11 minutes old" $FB sync usb
+ok "... and removed at the end" [ ! -e "$lock" ]
 
 # ---- a sync killed while it writes its pack into the stick ----
 # a relays the stick's 40,000 ops to an empty stick: killed the moment the pack being
