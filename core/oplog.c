@@ -472,7 +472,7 @@ static int refresh_record(struct fb_store *s, const char *rec, struct fb_error *
 	size_t nf = 0, cap = 0, i;
 	int r2, first = 1, rc = 0;
 
-	st = stmt(s, "SELECT hlc, author, device, kind FROM op WHERE rec = ?1"
+	st = stmt(s, "SELECT hlc, author, device, kind FROM op WHERE rec = ?1 AND " OP_COUNTED
 		     " ORDER BY hlc, device, seq, idx",
 		  err);
 	if (!st)
@@ -565,6 +565,117 @@ cleanup:
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Audit entries are exactly the ops of the one save that created them (audit.h).  For a
+ * record with an audit "_exists := 1" op, the creating save is the (device, seq) of the
+ * first such op in the canonical order; audit_vis gets every op of the record, visible
+ * when it is of that save.  Ops of any other save (an added field, an overwrite, a
+ * delete, whatever their kind or pred) are ignored, and preds of other ops cannot hide
+ * the entry's own ops.  This depends only on the set of ops: an op that arrived before
+ * the creating save is ignored as soon as that save arrives.  Keys whose verdict changed
+ * are marked dirty; with alarms, an op newly ignored raises an "audit" alarm. */
+static int audit_refresh(struct fb_store *s, struct dirty *d, const char *rec, int alarms,
+			 struct fb_error *err)
+{
+	sqlite3_stmt *st = stmt(s, "SELECT device, seq FROM op WHERE rec = ?1 AND field = '_exists'"
+				   " AND kind = 'audit' AND value = '1' ORDER BY hlc, device, seq, idx LIMIT 1",
+				err);
+	char dev[80];
+	int64_t seq;
+	int r, rc = 0;
+
+	if (!st)
+		return FB_EDB;
+	sqlite3_bind_text(st, 1, rec, -1, SQLITE_STATIC);
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW) {
+		snprintf(dev, sizeof dev, "%s", sqlite3_column_text(st, 0));
+		seq = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	if (r == SQLITE_DONE)
+		return 0; /* not an audit entry (or its creating save has not arrived yet) */
+	if (r != SQLITE_ROW)
+		return db_error(s, "reading the op log", err);
+	st = stmt(s, "SELECT id, field, device = ?2 AND seq = ?3,"
+		     " (SELECT visible FROM audit_vis WHERE audit_vis.id = op.id) FROM op WHERE rec = ?1",
+		  err);
+	if (!st)
+		return FB_EDB;
+	sqlite3_bind_text(st, 1, rec, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, dev, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, seq);
+	while (rc == 0 && (r = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(st, 0);
+		int vis = sqlite3_column_int(st, 2);
+		sqlite3_stmt *w;
+		if (sqlite3_column_type(st, 3) != SQLITE_NULL && sqlite3_column_int(st, 3) == vis)
+			continue;
+		if ((rc = mark_dirty(d, rec, (const char *)sqlite3_column_text(st, 1), err)) < 0)
+			break;
+		if (!(w = stmt(s, "INSERT OR REPLACE INTO audit_vis(id, visible) VALUES(?1, ?2)", err))) {
+			rc = FB_EDB;
+			break;
+		}
+		sqlite3_bind_text(w, 1, id, -1, SQLITE_STATIC);
+		sqlite3_bind_int(w, 2, vis);
+		r = sqlite3_step(w);
+		sqlite3_reset(w);
+		if (r != SQLITE_DONE) {
+			rc = db_error(s, "saving", err);
+			break;
+		}
+		if (vis || !alarms)
+			continue;
+		if (!(w = stmt(s, "INSERT INTO alarm(at, what, detail) VALUES(?1, 'audit', ?2)", err))) {
+			rc = FB_EDB;
+			break;
+		}
+		{
+			char *detail = sqlite3_mprintf("op %s tries to change audit entry %s, which save %s:%lld"
+						       " wrote; it is ignored (audit entries can never be"
+						       " changed)",
+						       id, rec, dev, (long long)seq);
+			if (!detail) {
+				rc = fb_error_set(err, FB_ENOMEM, NULL, "out of memory");
+				break;
+			}
+			sqlite3_bind_int64(w, 1, fb_clock_now_ms());
+			sqlite3_bind_text(w, 2, detail, -1, sqlite3_free);
+		}
+		r = sqlite3_step(w);
+		sqlite3_reset(w);
+		if (r != SQLITE_DONE)
+			rc = db_error(s, "saving", err);
+	}
+	sqlite3_reset(st);
+	if (rc == 0 && r != SQLITE_DONE)
+		rc = db_error(s, "reading the op log", err);
+	return rc;
+}
+
+/* audit_refresh for every record of d once (d grows: only the records there now). */
+static int audit_refresh_all(struct fb_store *s, struct dirty *d, int alarms, struct fb_error *err)
+{
+	size_t i, n = d->n;
+	char rec[FB_OPID_MAX + 8];
+	int rc;
+
+	if (n)
+		qsort(d->keys, n, sizeof *d->keys, cmp_str);
+	for (i = 0; i < n; i++) {
+		size_t lr = strcspn(d->keys[i], "\001");
+		if (i && !strncmp(d->keys[i], d->keys[i - 1], lr) && d->keys[i - 1][lr] == '\001')
+			continue;
+		if (lr >= sizeof rec)
+			return fb_error_set(err, FB_EINVAL, "op", _("overlong record id"));
+		memcpy(rec, d->keys[i], lr);
+		rec[lr] = '\0';
+		if ((rc = audit_refresh(s, d, rec, alarms, err)) < 0)
+			return rc;
+	}
+	return 0;
 }
 
 /* Refresh every key of d once, then every record once (keys sorted: records grouped). */
@@ -698,7 +809,7 @@ static int fresh_record(struct fb_store *s, const struct aop *g, size_t n, struc
 
 /* Updates the derived state for ops that are in the op log now (and were not when the
  * state was last brought up to date).  a is sorted here. */
-static int materialise(struct fb_store *s, struct aop *a, size_t n, struct fb_error *err)
+static int materialise(struct fb_store *s, struct aop *a, size_t n, int alarms, struct fb_error *err)
 {
 	struct dirty d = {0};
 	size_t i, j, k;
@@ -707,10 +818,12 @@ static int materialise(struct fb_store *s, struct aop *a, size_t n, struct fb_er
 	if (n > 1)
 		qsort(a, n, sizeof *a, aop_cmp_key);
 	for (i = 0; i < n && rc == 0; i = j) {
-		int fresh = 0;
+		int fresh = 0, audit = 0; /* audit entries: audit_refresh */
 		for (j = i + 1; j < n && !strcmp(a[j].op->rec, a[i].op->rec); j++)
 			;
-		if (j - i <= 64 && (rc = group_is_fresh(s, a + i, j - i, &fresh, err)) < 0)
+		for (k = i; k < j && !audit; k++)
+			audit = !strcmp(a[k].op->kind, "audit");
+		if (j - i <= 64 && !audit && (rc = group_is_fresh(s, a + i, j - i, &fresh, err)) < 0)
 			break;
 		if (fresh) {
 			rc = fresh_record(s, a + i, j - i, err);
@@ -720,6 +833,8 @@ static int materialise(struct fb_store *s, struct aop *a, size_t n, struct fb_er
 			if ((rc = mark_dirty(&d, a[k].op->rec, a[k].op->field, err)) == 0)
 				rc = supersede(s, &d, a[k].op, err);
 	}
+	if (rc == 0)
+		rc = audit_refresh_all(s, &d, alarms, err);
 	if (rc == 0)
 		rc = refresh_keys(s, &d, err);
 	dirty_free(&d);
@@ -827,7 +942,7 @@ static int materialise_vec(struct fb_store *s, struct opvec *v, struct fb_error 
 	for (i = 0; i < v->n && rc == 0; i++)
 		rc = aop_init(&a[i], &v->ops[i], i, err);
 	if (rc == 0)
-		rc = materialise(s, a, v->n, err);
+		rc = materialise(s, a, v->n, 0, err); /* rebuild, catch-up: alarms were raised already */
 	free(a);
 	return rc;
 }
@@ -953,7 +1068,7 @@ int oplog_apply(struct fb_store *s, const struct fb_op *ops, size_t n, size_t *a
 		    (rc = meta_set_int(s, "unsealed", u + own, err)) < 0)
 			goto cleanup;
 	}
-	if (count && ((rc = materialise(s, fresh, count, err)) < 0 ||
+	if (count && ((rc = materialise(s, fresh, count, 1, err)) < 0 ||
 		      (rc = state_meta_set(s, "applied", NULL, maxn, err)) < 0))
 		goto cleanup;
 	if ((rc = meta_get_int(s, "hlc", &last, err)) < 0)
@@ -1151,7 +1266,7 @@ int oplog_rebuild_in_tx(struct fb_store *s, struct fb_error *err)
 	int rc, r;
 
 	s->nkd = 0;
-	if ((rc = db_exec(s, "DELETE FROM superseded; DELETE FROM field; DELETE FROM record;"
+	if ((rc = db_exec(s, "DELETE FROM superseded; DELETE FROM audit_vis; DELETE FROM field; DELETE FROM record;"
 			     " DELETE FROM kind_count; DELETE FROM ident; DELETE FROM search_doc;"
 			     " INSERT INTO search_fts(search_fts) VALUES('delete-all');",
 			  err)) < 0)

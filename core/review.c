@@ -445,6 +445,11 @@ static const char *alarm_advice(const char *what)
 	if (!strcmp(what, "clock"))
 		return _("a laptop's clock is wrong (far in the future). Its changes were kept; ask its "
 			 "owner to set the date and time, then acknowledge this alarm");
+	if (!strcmp(what, "audit"))
+		return _("a change to an audit record arrived from another save; it was kept in the log "
+			 "but ignored, so the record is as it was written. The op id before the colon is "
+			 "the device that sent it (review devices): find out who changed its program, "
+			 "then acknowledge this alarm");
 	return _("read the details; acknowledge the alarm once it is dealt with");
 }
 

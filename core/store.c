@@ -48,6 +48,9 @@ static const char main_schema_sql[] =
 static const char state_schema_sql[] =
 	"CREATE TABLE IF NOT EXISTS state.state_meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
 	"CREATE TABLE IF NOT EXISTS state.superseded(id TEXT PRIMARY KEY) WITHOUT ROWID;"
+	/* every op of an audit entry: 1 when it is of the save that created the entry */
+	"CREATE TABLE IF NOT EXISTS state.audit_vis(id TEXT PRIMARY KEY, visible INTEGER NOT NULL)"
+	" WITHOUT ROWID;"
 	"CREATE TABLE IF NOT EXISTS state.record("
 	" id TEXT PRIMARY KEY, kind TEXT NOT NULL, exists_ INTEGER NOT NULL, live INTEGER NOT NULL,"
 	" del_conflict INTEGER NOT NULL, conflicts INTEGER NOT NULL, title TEXT, status TEXT,"

@@ -72,15 +72,22 @@ int random_id(char *out, struct fb_error *err);
  * store, or has another layout.  Opens its own transaction when one is needed. */
 int oplog_state_up_to_date(struct fb_store *s, struct fb_error *err);
 /* The layout of the state file; a state file of another layout is rebuilt from the ops. */
-#define STATE_VERSION 1
+#define STATE_VERSION 2 /* 2: audit_vis */
 
 /* Insert ops (already validated) and update the materialised state for the keys and
  * records they touch.  Must run inside a transaction.  Duplicates are skipped;
  * *applied counts new ops. */
 int oplog_apply(struct fb_store *s, const struct fb_op *ops, size_t n, size_t *applied,
 		struct fb_error *err);
-/* SQL condition "the op row op is visible" (no pred names it), for the op table. */
-#define OP_VISIBLE "NOT EXISTS (SELECT 1 FROM superseded WHERE superseded.id = op.id)"
+/* SQL condition "the op row op is visible", for the op table: an op of an audit entry
+ * is visible exactly when it belongs to the save that created the entry (audit_vis, see
+ * oplog.c audit_refresh); any other op when no pred names it. */
+#define OP_VISIBLE                                                                              \
+	"COALESCE((SELECT audit_vis.visible FROM audit_vis WHERE audit_vis.id = op.id),"       \
+	" NOT EXISTS (SELECT 1 FROM superseded WHERE superseded.id = op.id))"
+/* SQL condition "the op row op counts for its record" (times, authors, kind): every op
+ * except one an audit entry ignores because another save wrote it. */
+#define OP_COUNTED "NOT EXISTS (SELECT 1 FROM audit_vis WHERE audit_vis.id = op.id AND audit_vis.visible = 0)"
 /* Visible op ids of one key (rec, field), space-separated and sorted, malloc'd into *out. */
 int oplog_visible_ids(struct fb_store *s, const char *rec, const char *field, char **out,
 		      struct fb_error *err);

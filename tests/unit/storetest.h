@@ -77,6 +77,7 @@ static inline char *test_state_tables(const char *dir)
 		"SELECT rec, kind, title, uni, bi FROM search_doc ORDER BY rec",
 		"SELECT * FROM kind_count WHERE live <> 0 ORDER BY kind",
 		"SELECT * FROM superseded ORDER BY id",
+		"SELECT * FROM audit_vis ORDER BY id",
 		"INSERT INTO search_fts(search_fts) VALUES('integrity-check')",
 	};
 	char path[4200], *out = NULL;

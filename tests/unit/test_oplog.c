@@ -7,6 +7,7 @@
  * same state digest, the same conflicts and every op; and fb_store_rebuild must give
  * exactly the incremental state on each. */
 #include "storetest.h"
+#include "fieldbook/review.h"
 
 #define DEVICES 5
 
@@ -96,6 +97,113 @@ static int sync_one_way(struct fb_store *from, struct fb_store *to)
 
 static const char *names[] = {"张三", "李四", "王伟", "阿依古丽·买买提", "欧阳娜娜", "𠀀明"};
 static const char *occupations[] = {"food_delivery", "courier", "ride_hailing", "外卖骑手", "保安"};
+
+/* The first row of SQL on the state file of the store in dir, columns joined by '|'
+ * (malloc'd; "" when there is no row). */
+static char *state_row(const char *dir, const char *sql)
+{
+	char path[4200], *out = calloc(1, 4096);
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	int c;
+
+	snprintf(path, sizeof path, "%s/fieldbook-state.db", dir);
+	if (out && sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		for (c = 0; c < sqlite3_column_count(st); c++) {
+			const char *t = (const char *)sqlite3_column_text(st, c);
+			size_t l = strlen(out);
+			snprintf(out + l, 4096 - l, "%s%s", c ? "|" : "", t ? t : "NULL");
+		}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return out;
+}
+
+static int count_audit_alarms(const struct fb_alarm *a, void *ctx)
+{
+	if (!strcmp(a->what, "audit") && strstr(a->detail, "aaaaaaaaaaaaaaaa:1"))
+		++*(int *)ctx;
+	return 0;
+}
+
+/* Audit entries are exactly the ops of the save that created them: ops of any other save
+ * (an added field, an overwrite by an op of another kind whose pred names the entry's op,
+ * a delete) are ignored in any arrival order, each raises one "audit" alarm, and a
+ * rebuild gives the same state. */
+static void audit_entries_are_one_save(void)
+{
+#define H ((int64_t)1700000000000LL << 16)
+	static const struct fb_op genuine[] = {
+		{"aaaaaaaaaaaaaaaa:1.0", H, "alice", "audit", "a0d1a0d1a0d1a0d1", "_exists", "1", ""},
+		{"aaaaaaaaaaaaaaaa:1.1", H, "alice", "audit", "a0d1a0d1a0d1a0d1", "action", "reveal", ""},
+		{"aaaaaaaaaaaaaaaa:1.2", H, "alice", "audit", "a0d1a0d1a0d1a0d1", "reason", "家访核对", ""},
+	};
+	static const struct fb_op forged[] = {
+		/* a field the entry never had */
+		{"bbbbbbbbbbbbbbbb:7.0", H + 5, "mallory", "audit", "a0d1a0d1a0d1a0d1", "field", "id_number", ""},
+		/* an overwrite disguised as another kind, naming the entry's op */
+		{"bbbbbbbbbbbbbbbb:8.0", H + 6, "mallory", "person", "a0d1a0d1a0d1a0d1", "reason", "伪造",
+		 "aaaaaaaaaaaaaaaa:1.2"},
+		/* a delete */
+		{"bbbbbbbbbbbbbbbb:9.0", H + 7, "mallory", "audit", "a0d1a0d1a0d1a0d1", "_exists", "0",
+		 "aaaaaaaaaaaaaaaa:1.0 aaaaaaaaaaaaaaaa:1.1 aaaaaaaaaaaaaaaa:1.2"},
+	};
+	struct fb_store *s0 = test_store("audit-0", "alice"), *s1 = test_store("audit-1", "alice"),
+			*s2 = test_store("audit-2", "alice");
+	struct fb_error err = {0};
+	char d0[65], d1[65], d2[65], *r0, *r1, *r2, *f1, *t1, *t2;
+	int alarms1 = 0, alarms2 = 0, rc = 0;
+	size_t i;
+	const char *rec_q = "SELECT kind, exists_, live, conflicts, title, created_by, updated_hlc, updated_by"
+			    " FROM record WHERE id = 'a0d1a0d1a0d1a0d1'";
+#undef H
+
+	rc |= fb_store_apply_ops(s0, genuine, 3, NULL, &err);
+	/* s1: the entry first, then each forgery alone; s2: the forgeries first, last first */
+	rc |= fb_store_apply_ops(s1, genuine, 3, NULL, &err);
+	for (i = 0; i < 3; i++)
+		rc |= fb_store_apply_ops(s1, &forged[i], 1, NULL, &err);
+	for (i = 3; i-- > 0;)
+		rc |= fb_store_apply_ops(s2, &forged[i], 1, NULL, &err);
+	rc |= fb_store_apply_ops(s2, genuine, 3, NULL, &err);
+	TAP_OK(rc == 0, "audit: forged ops are stored (nothing lost): %s", err.message);
+	fb_store_state_digest(s0, d0, &err);
+	fb_store_state_digest(s1, d1, &err);
+	fb_store_state_digest(s2, d2, &err);
+	TAP_STREQ(d1, d0, "audit: ops of other saves after the entry change nothing");
+	TAP_STREQ(d2, d0, "audit: ... nor when they arrive before the save that created it");
+	r0 = state_row(fb_store_dir(s0), rec_q);
+	r1 = state_row(fb_store_dir(s1), rec_q);
+	r2 = state_row(fb_store_dir(s2), rec_q);
+	TAP_OK(!strcmp(r0, r1) && !strcmp(r0, r2) && !strncmp(r0, "audit|1|1|0|", 12),
+	       "audit: same kind, existence, author and times in either order: %s / %s", r1, r2);
+	f1 = state_row(fb_store_dir(s1), "SELECT group_concat(name || '=' || value, ',') FROM"
+					 " (SELECT name, value FROM field WHERE rec = 'a0d1a0d1a0d1a0d1' ORDER BY name)");
+	TAP_STREQ(f1, "_exists=1,action=reveal,reason=家访核对", "audit: exactly the fields of its save");
+	fb_alarm_list(s1, 1, count_audit_alarms, &alarms1, &err);
+	fb_alarm_list(s2, 1, count_audit_alarms, &alarms2, &err);
+	TAP_OK(alarms1 == 3 && alarms2 == 3, "audit: one alarm per ignored op in either order (%d, %d)",
+	       alarms1, alarms2);
+	TAP_OK(test_edit(s1, "a0d1a0d1a0d1a0d1", "reason", "x", &err) == FB_EINVAL,
+	       "audit: a local edit is refused: %s", err.message);
+	TAP_OK(fb_record_delete(s1, "a0d1a0d1a0d1a0d1", &err) == FB_EINVAL,
+	       "audit: a local delete is refused: %s", err.message);
+	t1 = test_state_tables(fb_store_dir(s2));
+	fb_store_rebuild(s2, &err);
+	t2 = test_state_tables(fb_store_dir(s2));
+	fb_store_state_digest(s2, d2, &err);
+	TAP_OK(t1 && t2 && !strcmp(t1, t2) && !strcmp(d2, d0),
+	       "audit: rebuild gives the same tables and state");
+	alarms2 = 0;
+	fb_alarm_list(s2, 1, count_audit_alarms, &alarms2, &err);
+	TAP_OK(alarms2 == 3, "audit: a rebuild raises no alarm again (%d)", alarms2);
+	memset(&err, 0, sizeof err);
+	TAP_OK(fb_store_check(s1, &err) == 0 && fb_store_check(s2, &err) == 0, "audit: check passes: %s",
+	       err.message);
+	free(r0), free(r1), free(r2), free(f1), free(t1), free(t2);
+	fb_store_free(s0), fb_store_free(s1), fb_store_free(s2);
+}
 
 int main(void)
 {
@@ -224,6 +332,8 @@ int main(void)
 		rc = fb_store_apply_ops(fresh, &future, 1, NULL, &err);
 		TAP_OK(rc == 0, "an op from a clock in 2100 is stored (nothing lost)");
 	}
+
+	audit_entries_are_one_save();
 
 	oplist_free(&all);
 	for (k = 0; k < DEVICES; k++)
